@@ -1,0 +1,15 @@
+-- Demo data for `npm run dev`. Safe to re-run: every row has a fixed key and is inserted only once,
+-- and balances come from ledger entries (the ledger trigger applies them), never from direct writes.
+INSERT OR IGNORE INTO pools (id, name, hot_wallet_address, active, fallback_config, created_at)
+  VALUES ('pool-main', 'Main hot wallet', 'TUVuiKMpkatA6dhkv4z7ZuVEfdcpMApx9b', 1, '{}', 1767225600000);
+
+INSERT OR IGNORE INTO users (id, display_name, role, created_at) VALUES
+  ('ops', 'Operator', 'admin', 1767225600000),
+  ('alice', 'Alice', 'user', 1767225600000),
+  ('bob', 'Bob', 'user', 1767225600000);
+
+INSERT OR IGNORE INTO ledger_entries (user_id, asset, bucket, delta, reason, reference, created_at) VALUES
+  ('alice', 'USDT', 'available', 5000000000, 'deposit', 'seed:alice:usdt', 1767225600000),
+  ('alice', 'TRX', 'available', 500000000, 'deposit', 'seed:alice:trx', 1767225600000),
+  ('bob', 'USDT', 'available', 2500000000, 'deposit', 'seed:bob:usdt', 1767225600000),
+  ('bob', 'TRX', 'available', 50000000, 'deposit', 'seed:bob:trx', 1767225600000);

@@ -1,0 +1,124 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Balances change only through ledger_entries: a trigger (migrations/0001_ledger_triggers.sql)
+// applies every inserted entry to `balances`, and the CHECK constraints there make any batch that
+// would overdraw a balance fail as a whole.
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  displayName: text("display_name").notNull(),
+  role: text("role", { enum: ["user", "admin"] }).notNull().default("user"),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const pools = sqliteTable("pools", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  hotWalletAddress: text("hot_wallet_address").notNull(),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  fallbackConfig: text("fallback_config").notNull().default("{}"),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const balances = sqliteTable(
+  "balances",
+  {
+    userId: text("user_id").notNull(),
+    asset: text("asset", { enum: ["TRX", "USDT"] }).notNull(),
+    available: integer("available").notNull().default(0),
+    held: integer("held").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.asset] }),
+    check("balances_available_non_negative", sql`${t.available} >= 0`),
+    check("balances_held_non_negative", sql`${t.held} >= 0`),
+  ],
+);
+
+export const ledgerEntries = sqliteTable(
+  "ledger_entries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: text("user_id").notNull(),
+    asset: text("asset", { enum: ["TRX", "USDT"] }).notNull(),
+    bucket: text("bucket", { enum: ["available", "held"] }).notNull(),
+    delta: integer("delta").notNull(),
+    reason: text("reason").notNull(),
+    holdId: text("hold_id"),
+    withdrawalId: text("withdrawal_id"),
+    reference: text("reference"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("ledger_user_asset").on(t.userId, t.asset, t.id),
+    uniqueIndex("ledger_reference_unique").on(t.reference),
+    check("ledger_delta_non_zero", sql`${t.delta} <> 0`),
+  ],
+);
+
+// A hold is money set aside for one purpose; it is resolved exactly once, `posted` (spent) or
+// `released` (refunded). Triggers write the matching ledger entries on each transition.
+export const holds = sqliteTable(
+  "holds",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    asset: text("asset", { enum: ["TRX", "USDT"] }).notNull(),
+    amount: integer("amount").notNull(),
+    purpose: text("purpose", { enum: ["withdrawal", "fee"] }).notNull(),
+    withdrawalId: text("withdrawal_id").notNull(),
+    state: text("state", { enum: ["held", "posted", "released"] }).notNull().default("held"),
+    createdAt: integer("created_at").notNull(),
+    resolvedAt: integer("resolved_at"),
+  },
+  (t) => [
+    index("holds_withdrawal").on(t.withdrawalId, t.state),
+    check("holds_amount_positive", sql`${t.amount} > 0`),
+  ],
+);
+
+export const withdrawals = sqliteTable(
+  "withdrawals",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    poolId: text("pool_id").notNull(),
+    toAddress: text("to_address").notNull(),
+    amount: integer("amount").notNull(),
+    status: text("status", {
+      enum: ["pending", "queued", "postponed", "processing", "broadcast", "completed", "failed", "cancelled"],
+    }).notNull(),
+    method: text("method"),
+    priority: integer("priority").notNull().default(0),
+    energyRequired: integer("energy_required"),
+    feeSun: integer("fee_sun").notNull().default(0),
+    txId: text("tx_id"),
+    energyUsed: integer("energy_used"),
+    burnedSun: integer("burned_sun"),
+    failureReason: text("failure_reason"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("withdrawals_user_created").on(t.userId, t.createdAt),
+    index("withdrawals_status").on(t.status),
+    uniqueIndex("withdrawals_user_idempotency").on(t.userId, t.idempotencyKey),
+    check("withdrawals_amount_positive", sql`${t.amount} > 0`),
+  ],
+);
+
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    userId: text("user_id").notNull(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    state: text("state", { enum: ["running", "done"] }).notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] }), index("idempotency_created").on(t.createdAt)],
+);

@@ -1,0 +1,78 @@
+import { env, exports } from "cloudflare:workers";
+import { sign } from "hono/jwt";
+
+export const HOT_WALLET = "TUVuiKMpkatA6dhkv4z7ZuVEfdcpMApx9b";
+export const USDT = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
+/** Holds USDT on the devnet after `seedWorld`: transfers to it cost ~65k energy. */
+export const HOLDER = "TBvJUBXorwBPzqvV38vjDgegj5Eh6g2Tsq";
+/** Never funded: transfers to it cost ~131k energy. */
+export const FRESH = "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8";
+export const POOL_ID = "pool-main";
+
+export async function tokenFor(userId: string, role: "user" | "admin" = "user", claims: Record<string, unknown> = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return sign({ sub: userId, role, iss: env.JWT_ISSUER, aud: env.JWT_AUDIENCE, iat: now, exp: now + 600, ...claims }, env.JWT_SECRET, "HS256");
+}
+
+export interface CallOptions {
+  method?: string;
+  token?: string;
+  body?: unknown;
+  rawBody?: string;
+  idempotencyKey?: string;
+  headers?: Record<string, string>;
+}
+
+export async function call(path: string, opts: CallOptions = {}): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
+  let body: string | undefined = opts.rawBody;
+  if (opts.body !== undefined) body = JSON.stringify(opts.body);
+  if (body !== undefined) headers["content-type"] ??= "application/json";
+  const res = await exports.default.fetch(new Request(`http://api.test${path}`, { method: opts.method ?? (body !== undefined ? "POST" : "GET"), headers, body }));
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+export async function devnet(path: string, body?: unknown): Promise<any> {
+  const res = await fetch(env.DEVNET_URL + path, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`devnet ${path}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+let keySeq = 0;
+export const newKey = (prefix = "k") => `${prefix}-${Date.now()}-${++keySeq}-${Math.random().toString(36).slice(2, 8)}`;
+
+/**
+ * A fresh chain and a pool: the hot wallet holds USDT and TRX and stakes `stakeTrx` for energy
+ * (about 10 energy per TRX on the devnet); users `alice` and `bob` hold balances in D1.
+ */
+export async function seedWorld(opts: { stakeTrx?: number } = {}) {
+  await devnet("/devnet/reset", {});
+  await devnet("/devnet/fund", { address: HOT_WALLET, sun: 10_000_000_000, usdt_units: 1_000_000_000_000 });
+  await devnet("/devnet/fund", { address: HOLDER, usdt_units: 1_000_000 });
+  await devnet("/devnet/stake", { address: HOT_WALLET, trx: opts.stakeTrx ?? 100_000 });
+  const now = Date.now();
+  await env.DB.batch([
+    env.DB.prepare("INSERT OR IGNORE INTO pools (id, name, hot_wallet_address, active, fallback_config, created_at) VALUES (?, 'Main hot wallet', ?, 1, '{}', ?)").bind(POOL_ID, HOT_WALLET, now),
+    ...["alice", "bob", "ops"].map((u) =>
+      env.DB.prepare("INSERT OR IGNORE INTO users (id, display_name, role, created_at) VALUES (?, ?, ?, ?)").bind(u, u, u === "ops" ? "admin" : "user", now),
+    ),
+  ]);
+}
+
+export async function credit(userId: string, asset: "TRX" | "USDT", amount: string) {
+  const admin = await tokenFor("ops", "admin");
+  const res = await call(`/api/v1/admin/users/${userId}/credit`, { token: admin, body: { asset, amount }, idempotencyKey: newKey("credit") });
+  if (res.status !== 201) throw new Error(`credit failed: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+export async function balances(userId: string) {
+  const res = await call("/api/v1/balances", { token: await tokenFor(userId) });
+  return res.body as { balances: { TRX: string; USDT: string }; held: { TRX: string; USDT: string } };
+}

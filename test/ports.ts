@@ -1,0 +1,1 @@
+export const TEST_DEVNET_PORT = 8791;

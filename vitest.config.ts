@@ -1,0 +1,49 @@
+import { defineConfig } from "vitest/config";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+
+// Tests run in workerd against the real Worker, Durable Object and D1; the TRON chain is the
+// project's devnet, started once in Node by test/global-setup.ts on its own port.
+import { TEST_DEVNET_PORT } from "./test/ports.ts";
+
+export default defineConfig(async () => ({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("migrations"),
+                TRON_API_URL: `http://127.0.0.1:${TEST_DEVNET_PORT}`,
+                DEVNET_URL: `http://127.0.0.1:${TEST_DEVNET_PORT}`,
+                JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
+                HOT_WALLET_PRIVATE_KEY: "8b4c6e3b2f1c0a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d",
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/devnet/**"],
+          setupFiles: ["./test/apply-migrations.ts"],
+          globalSetup: ["./test/global-setup.ts"],
+          // Test files share one devnet (one chain clock): run them one after another.
+          fileParallelism: false,
+          // Structured logs are for operators; show them only for failing tests.
+          silent: "passed-only",
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "devnet",
+          environment: "node",
+          include: ["test/devnet/**/*.test.ts"],
+          testTimeout: 30_000,
+        },
+      },
+    ],
+  },
+}));
