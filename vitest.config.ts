@@ -19,6 +19,7 @@ export default defineConfig(async () => ({
                 DEVNET_URL: `http://127.0.0.1:${TEST_DEVNET_PORT}`,
                 JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
                 HOT_WALLET_PRIVATE_KEY: "8b4c6e3b2f1c0a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d",
+                FEE_WALLET_PRIVATE_KEY: "1111111111111111111111111111111111111111111111111111111111111111",
               },
             },
           }),

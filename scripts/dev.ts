@@ -8,6 +8,7 @@ import { startDevnet } from "../devnet/server";
 const DEVNET_PORT = Number(process.env.DEVNET_PORT ?? 8790);
 const API_PORT = Number(process.env.PORT ?? 8787);
 const HOT_WALLET = "TUVuiKMpkatA6dhkv4z7ZuVEfdcpMApx9b";
+const FEE_WALLET = "TCLBgkbfVkJroVBJVqBEsxtPNQEQMTQCLQ";
 const DEMO_HOLDER = "TBvJUBXorwBPzqvV38vjDgegj5Eh6g2Tsq";
 
 const log = (event: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ event, ...fields }));
@@ -31,9 +32,11 @@ const control = async (path: string, body: unknown) => {
   if (!res.ok) throw new Error(`devnet ${path}: ${res.status} ${await res.text()}`);
 };
 await control("/devnet/fund", { address: HOT_WALLET, sun: 10_000_000_000, usdt_units: 1_000_000_000_000 });
+// The fee wallet stakes nothing: TRX-paid transfers burn from its balance.
+await control("/devnet/fund", { address: FEE_WALLET, sun: 100_000_000_000, usdt_units: 1_000_000_000_000 });
 await control("/devnet/fund", { address: DEMO_HOLDER, usdt_units: 1_000_000 });
 await control("/devnet/stake", { address: HOT_WALLET, trx: 100_000 });
-log("devnet_seeded", { url: devnet.url, hot_wallet: HOT_WALLET, stake_trx: 100_000 });
+log("devnet_seeded", { url: devnet.url, hot_wallet: HOT_WALLET, fee_wallet: FEE_WALLET, stake_trx: 100_000 });
 
 const api = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(API_PORT), "--var", `TRON_API_URL:${devnet.url}`], {
   stdio: "inherit",

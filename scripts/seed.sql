@@ -2,6 +2,7 @@
 -- and balances come from ledger entries (the ledger trigger applies them), never from direct writes.
 INSERT OR IGNORE INTO pools (id, name, hot_wallet_address, active, fallback_config, created_at)
   VALUES ('pool-main', 'Main hot wallet', 'TUVuiKMpkatA6dhkv4z7ZuVEfdcpMApx9b', 1, '{}', 1767225600000);
+UPDATE pools SET fee_wallet_address = 'TCLBgkbfVkJroVBJVqBEsxtPNQEQMTQCLQ' WHERE id = 'pool-main' AND fee_wallet_address IS NULL;
 
 INSERT OR IGNORE INTO users (id, display_name, role, created_at) VALUES
   ('ops', 'Operator', 'admin', 1767225600000),

@@ -8,6 +8,8 @@ import { log } from "./log";
 import { energyRoutes } from "./routes/energy";
 import { balanceRoutes } from "./routes/balances";
 import { withdrawalRoutes } from "./routes/withdrawals";
+import { optionRoutes } from "./routes/options";
+import { notificationRoutes } from "./routes/notifications";
 import { adminRoutes } from "./routes/admin";
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -24,6 +26,8 @@ export function createApp() {
   authed.use("*", requireAuth);
   authed.route("/", balanceRoutes);
   authed.route("/", withdrawalRoutes);
+  authed.route("/", optionRoutes);
+  authed.route("/", notificationRoutes);
   authed.route("/", adminRoutes);
   app.route("/api/v1", authed);
 

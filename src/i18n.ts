@@ -23,6 +23,9 @@ const PROCESS_MESSAGES = {
   standard_pending: { en: "The withdrawal is being sent; its status will update shortly.", ko: "출금을 전송 중입니다. 곧 상태가 갱신됩니다." },
   standard_failed: { en: "The network refused the transfer; the amount was refunded.", ko: "네트워크가 전송을 거부하여 금액이 환불되었습니다." },
   cancelled: { en: "The withdrawal was cancelled and the amount refunded.", ko: "출금이 취소되고 금액이 환불되었습니다." },
+  trx_payment_sent: { en: "The network fee was charged in TRX and the withdrawal sent.", ko: "네트워크 수수료를 TRX로 결제하고 출금을 전송했습니다." },
+  queued: { en: "The withdrawal is waiting in the queue; it will be sent automatically.", ko: "출금이 대기열에 등록되었습니다. 자동으로 전송됩니다." },
+  postponed: { en: "The withdrawal is postponed; it will be processed at the chosen time if energy allows.", ko: "출금이 연기되었습니다. 지정한 시간에 에너지가 충분하면 처리됩니다." },
 } as const;
 
 export const statusMessage = (s: ServiceStatus, lang: Lang) => STATUS_MESSAGES[s][lang];

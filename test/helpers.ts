@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { sign } from "hono/jwt";
 
 export const HOT_WALLET = "TUVuiKMpkatA6dhkv4z7ZuVEfdcpMApx9b";
+export const FEE_WALLET = "TCLBgkbfVkJroVBJVqBEsxtPNQEQMTQCLQ";
 export const USDT = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
 /** Holds USDT on the devnet after `seedWorld`: transfers to it cost ~65k energy. */
 export const HOLDER = "TBvJUBXorwBPzqvV38vjDgegj5Eh6g2Tsq";
@@ -52,14 +53,21 @@ export const newKey = (prefix = "k") => `${prefix}-${Date.now()}-${++keySeq}-${M
  * A fresh chain and a pool: the hot wallet holds USDT and TRX and stakes `stakeTrx` for energy
  * (about 10 energy per TRX on the devnet); users `alice` and `bob` hold balances in D1.
  */
-export async function seedWorld(opts: { stakeTrx?: number } = {}) {
+export async function seedWorld(opts: { stakeTrx?: number; config?: Record<string, unknown> } = {}) {
   await devnet("/devnet/reset", {});
   await devnet("/devnet/fund", { address: HOT_WALLET, sun: 10_000_000_000, usdt_units: 1_000_000_000_000 });
+  await devnet("/devnet/fund", { address: FEE_WALLET, sun: 100_000_000_000, usdt_units: 1_000_000_000_000 });
   await devnet("/devnet/fund", { address: HOLDER, usdt_units: 1_000_000 });
   await devnet("/devnet/stake", { address: HOT_WALLET, trx: opts.stakeTrx ?? 100_000 });
   const now = Date.now();
   await env.DB.batch([
-    env.DB.prepare("INSERT OR IGNORE INTO pools (id, name, hot_wallet_address, active, fallback_config, created_at) VALUES (?, 'Main hot wallet', ?, 1, '{}', ?)").bind(POOL_ID, HOT_WALLET, now),
+    env.DB.prepare("INSERT OR IGNORE INTO pools (id, name, hot_wallet_address, fee_wallet_address, active, fallback_config, created_at) VALUES (?, 'Main hot wallet', ?, ?, 1, ?, ?)").bind(
+      POOL_ID,
+      HOT_WALLET,
+      FEE_WALLET,
+      JSON.stringify(opts.config ?? {}),
+      now,
+    ),
     ...["alice", "bob", "ops"].map((u) =>
       env.DB.prepare("INSERT OR IGNORE INTO users (id, display_name, role, created_at) VALUES (?, ?, ?, ?)").bind(u, u, u === "ops" ? "admin" : "user", now),
     ),

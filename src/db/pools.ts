@@ -4,6 +4,7 @@ export interface PoolRow {
   id: string;
   name: string;
   hot_wallet_address: string;
+  fee_wallet_address: string | null;
   active: number;
   fallback_config: string;
 }

@@ -16,6 +16,9 @@ export const pools = sqliteTable("pools", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   hotWalletAddress: text("hot_wallet_address").notNull(),
+  // Sends TRX-paid withdrawals. It stakes nothing, so such a transfer burns TRX for all its energy
+  // and never touches the energy the hot wallet has promised to queued users.
+  feeWalletAddress: text("fee_wallet_address"),
   active: integer("active", { mode: "boolean" }).notNull().default(true),
   fallbackConfig: text("fallback_config").notNull().default("{}"),
   createdAt: integer("created_at").notNull(),
@@ -97,6 +100,7 @@ export const withdrawals = sqliteTable(
     energyUsed: integer("energy_used"),
     burnedSun: integer("burned_sun"),
     failureReason: text("failure_reason"),
+    postponeUntil: integer("postpone_until"),
     idempotencyKey: text("idempotency_key").notNull(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -104,6 +108,7 @@ export const withdrawals = sqliteTable(
   (t) => [
     index("withdrawals_user_created").on(t.userId, t.createdAt),
     index("withdrawals_status").on(t.status),
+    index("withdrawals_pool_status_updated").on(t.poolId, t.status, t.updatedAt),
     uniqueIndex("withdrawals_user_idempotency").on(t.userId, t.idempotencyKey),
     check("withdrawals_amount_positive", sql`${t.amount} > 0`),
   ],
@@ -121,4 +126,18 @@ export const idempotencyKeys = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index("idempotency_created").on(t.createdAt)],
+);
+
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    withdrawalId: text("withdrawal_id"),
+    kind: text("kind").notNull(),
+    data: text("data").notNull().default("{}"),
+    createdAt: integer("created_at").notNull(),
+    readAt: integer("read_at"),
+  },
+  (t) => [index("notifications_user_created").on(t.userId, t.createdAt)],
 );

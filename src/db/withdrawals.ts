@@ -22,6 +22,7 @@ export interface WithdrawalRow {
   energy_used: number | null;
   burned_sun: number | null;
   failure_reason: string | null;
+  postpone_until: number | null;
   idempotency_key: string;
   created_at: number;
   updated_at: number;
@@ -40,6 +41,7 @@ export function withdrawalView(w: WithdrawalRow) {
     fee_trx: formatAmount(w.fee_sun),
     tx_id: w.tx_id,
     failure_reason: w.failure_reason,
+    postpone_until: w.postpone_until === null ? null : new Date(w.postpone_until).toISOString(),
     created_at: new Date(w.created_at).toISOString(),
     updated_at: new Date(w.updated_at).toISOString(),
   };
@@ -53,19 +55,41 @@ export async function getOwnWithdrawal(db: D1Database, id: string, userId: strin
   return db.prepare("SELECT * FROM withdrawals WHERE id = ? AND user_id = ?").bind(id, userId).first<WithdrawalRow>();
 }
 
+export type NotificationKind =
+  | "queued"
+  | "queue_position"
+  | "processing"
+  | "completed"
+  | "failed"
+  | "cancelled"
+  | "queue_expired"
+  | "postponed"
+  | "postpone_due"
+  | "returned_to_pending";
+
 export interface Transition {
   from: readonly WithdrawalStatus[];
   to: WithdrawalStatus;
-  /** What happens to the withdrawal's open holds when the transition happens. */
-  holds?: "post" | "release";
-  set?: Partial<Pick<WithdrawalRow, "method" | "energy_required" | "tx_id" | "energy_used" | "burned_sun" | "failure_reason">>;
+  /** What happens to the withdrawal's open holds (all of them, or one purpose's). */
+  holds?: { action: "post" | "release"; purpose?: "withdrawal" | "fee" };
+  /** A new hold taken with the transition: if the balance cannot cover it, nothing happens. */
+  hold?: { asset: "TRX" | "USDT"; amount: number; purpose: "withdrawal" | "fee" };
+  notify?: { kind: NotificationKind; data?: Record<string, unknown> };
+  set?: Partial<
+    Pick<WithdrawalRow, "method" | "priority" | "fee_sun" | "postpone_until" | "energy_required" | "tx_id" | "energy_used" | "burned_sun" | "failure_reason">
+  >;
 }
 
-/** Applies the transition if the withdrawal is in one of `from`; returns whether it did. */
+/**
+ * Applies the transition if the withdrawal is in one of `from`; returns whether it did. Every other
+ * statement of the batch is conditioned on the withdrawal having just reached `to` (same
+ * updated_at), because a D1 batch cannot branch.
+ */
 export async function transition(db: D1Database, id: string, t: Transition, now = Date.now()): Promise<boolean> {
   const sets = Object.entries(t.set ?? {});
   const assignments = ["status = ?", "updated_at = ?", ...sets.map(([k]) => `${k} = ?`)].join(", ");
   const placeholders = t.from.map(() => "?").join(", ");
+  const happened = "EXISTS (SELECT 1 FROM withdrawals WHERE id = ? AND status = ? AND updated_at = ?)";
   const statements = [
     db
       .prepare(`UPDATE withdrawals SET ${assignments} WHERE id = ? AND status IN (${placeholders})`)
@@ -74,14 +98,41 @@ export async function transition(db: D1Database, id: string, t: Transition, now 
   if (t.holds) {
     statements.push(
       db
-        .prepare(
-          `UPDATE holds SET state = ?, resolved_at = ?
-            WHERE withdrawal_id = ? AND state = 'held'
-              AND EXISTS (SELECT 1 FROM withdrawals WHERE id = ? AND status = ? AND updated_at = ?)`,
-        )
-        .bind(t.holds === "post" ? "posted" : "released", now, id, id, t.to, now),
+        .prepare(`UPDATE holds SET state = ?, resolved_at = ? WHERE withdrawal_id = ? AND state = 'held' AND purpose LIKE ? AND ${happened}`)
+        .bind(t.holds.action === "post" ? "posted" : "released", now, id, t.holds.purpose ?? "%", id, t.to, now),
     );
   }
-  const [first] = await db.batch(statements);
-  return (first.meta.changes ?? 0) > 0;
+  if (t.hold) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO holds (id, user_id, asset, amount, purpose, withdrawal_id, state, created_at)
+           SELECT ?, user_id, ?, ?, ?, id, 'held', ? FROM withdrawals WHERE id = ? AND status = ? AND updated_at = ?`,
+        )
+        .bind(crypto.randomUUID(), t.hold.asset, t.hold.amount, t.hold.purpose, now, id, t.to, now),
+    );
+  }
+  if (t.notify) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO notifications (id, user_id, withdrawal_id, kind, data, created_at)
+           SELECT ?, user_id, id, ?, ?, ? FROM withdrawals WHERE id = ? AND status = ? AND updated_at = ?`,
+        )
+        .bind(crypto.randomUUID(), t.notify.kind, JSON.stringify({ status: t.to, ...t.notify.data }), now, id, t.to, now),
+    );
+  }
+  try {
+    const [first] = await db.batch(statements);
+    return (first.meta.changes ?? 0) > 0;
+  } catch (e) {
+    if (t.hold && String(e).includes("CHECK constraint failed")) throw new InsufficientBalanceError(t.hold.asset);
+    throw e;
+  }
+}
+
+export class InsufficientBalanceError extends Error {
+  constructor(readonly asset: "TRX" | "USDT") {
+    super(`insufficient ${asset} balance`);
+  }
 }

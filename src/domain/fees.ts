@@ -19,3 +19,23 @@ export function feeLimitSun(estimatedEnergy: number, energyFeeSun: number): numb
 export function burnSun(needed: number, available: number, energyFeeSun: number): number {
   return Math.max(0, needed - available) * energyFeeSun;
 }
+
+// Bandwidth of a signed USDT transfer: raw_data protobuf + one 65-byte signature + 64 (java-tron's
+// rule), measured at 345 bytes on the devnet. Charged as burned in the TRX-payment price because the
+// fee wallet's daily free bandwidth (600) covers barely one transfer.
+export const TRANSFER_BANDWIDTH_BYTES = 345;
+
+/** Markups are kept as basis points so that prices stay integer arithmetic. */
+export function markupBasisPoints(markup: number): number {
+  return Math.round(markup * 10_000);
+}
+
+/**
+ * What a user pays to send at once in TRX: the whole transfer's energy burned at the live price
+ * (the fee wallet has no staked energy, so the pool contributes none and the shortfall is all of
+ * it) plus the bandwidth burn, times the configured markup.
+ */
+export function trxPaymentCostSun(p: { energy: number; energyFeeSun: number; transactionFeeSun: number; markup: number }): number {
+  const base = p.energy * p.energyFeeSun + TRANSFER_BANDWIDTH_BYTES * p.transactionFeeSun;
+  return mulDivCeil(base, markupBasisPoints(p.markup), 10_000);
+}

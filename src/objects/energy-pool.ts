@@ -1,27 +1,42 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import type { ErrorCode } from "../errors";
-import { availableEnergy, usagePercent } from "../domain/energy";
+import { availableEnergy, consumeAt, rampFromAccount, SLOT_MS, usagePercent, type Ramp } from "../domain/energy";
 import { feeLimitSun } from "../domain/fees";
-import { getWithdrawal, transition } from "../db/withdrawals";
+import { estimateStarts, type Priority } from "../domain/queue";
+import type { FallbackConfig } from "../domain/config";
+import { fallbackConfigOf, getPool, type PoolRow } from "../db/pools";
+import { getWithdrawal, InsufficientBalanceError, transition, type WithdrawalRow } from "../db/withdrawals";
 import { TronClient, type SignedTransaction, type TransactionInfo } from "../tron/client";
 import { addressOfKey, assertIsTransfer, restamp, signTransaction } from "../tron/signer";
 import { log } from "../log";
-import { migratePoolStorage } from "./pool-schema";
+import { PoolStore, type Origin, type TransferRow, type Wallet } from "./pool-store";
 
 // One EnergyPool per hot wallet. It is the only place that promises the wallet's energy, so the
 // check "does it fit?" and the reservation are one synchronous SQL step: no await between them
-// means no other request can interleave and take the same energy.
+// means no other request (nor the alarm) can interleave and take the same energy.
+//
+// Its clock is the chain's: waits, expiry and due times are measured in chain time (the head block
+// plus the time since it was read), because energy recovers with blocks, not with wall time.
 
-// The chain's view is cached briefly: every status read would otherwise be a node round trip.
+// The chain's view is cached briefly: every status read would otherwise be node round trips.
 const SNAPSHOT_TTL_MS = 5_000;
 const PARAMETERS_TTL_MS = 60_000;
-// A reservation with no transfer behind it is left over from a crash between two writes.
-const ORPHAN_RESERVATION_MS = 120_000;
+const CONFIG_TTL_MS = 30_000;
+// A reservation with no transfer behind it this long (chain time) was left by an interrupted start:
+// far beyond the node timeouts of a live start, so a slow one is never mistaken for it.
+const ORPHAN_AFTER_MS = 120_000;
+// Bounds one alarm's work; the rest waits for the next tick.
+const MAX_STARTS_PER_TICK = 50;
+// Rows restored from D1 are looked for a little before the last scan, for clock skew between the
+// Worker that wrote them and this object.
+const RESTORE_MARGIN_MS = 60_000;
 
 interface Snapshot {
   limit: number;
   used: number;
+  ramp: Ramp;
+  headMs: number;
   fetchedAt: number;
 }
 
@@ -36,86 +51,159 @@ export interface PoolStatus {
   available_percentage: number;
   reservations: number;
   in_flight: number;
+  queue_length: number;
+  queue_by_priority: Record<"0" | "1" | "2", number>;
+  postponed: number;
   energy_fee_sun: number;
+  transaction_fee_sun: number;
+  chain_time: number;
   snapshot_age_ms: number;
 }
 
-export interface StandardRequest {
-  poolId: string;
+export interface Quote {
+  status: PoolStatus;
+  queue_waiting: number;
+  /** Slots until a new entry would start at the back of each priority class; null: never. */
+  wait_slots: { normal: number | null; priority: number | null };
+}
+
+export interface QueuePosition {
+  withdrawal_id: string;
+  position: number;
+  priority: number;
+  energy: number;
+  queued_at: number;
+  /** Pool (chain) time at which it is expected to start; null: it cannot fit. */
+  estimated_start: number | null;
+  state: "waiting" | "starting";
+}
+
+interface SendSpec {
   withdrawalId: string;
   toAddress: string;
   amount: number;
   energy: number;
 }
 
-export type PoolResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; params: Record<string, string | number> };
-
-interface TransferRow {
-  withdrawal_id: string;
-  tx_id: string;
-  signed_tx: string;
-  expiration: number;
-  state: "signed" | "broadcast" | "confirmed" | "failed";
-  attempts: number;
-  [key: string]: SqlStorageValue;
+export interface StartRequest extends SendSpec {
+  poolId: string;
 }
 
+export type PoolResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; params: Record<string, string | number> };
+
+const fail = (code: ErrorCode, params: Record<string, string | number> = {}): PoolResult<never> => ({ ok: false, code, params });
+
 export class EnergyPool extends DurableObject<Env> {
-  readonly #sql: SqlStorage;
+  readonly #store: PoolStore;
   readonly #tron: TronClient;
   #snapshot: Snapshot | null = null;
   #refreshing: Promise<Snapshot> | null = null;
-  #parameters: { energyFeeSun: number; fetchedAt: number } | null = null;
+  #parameters: { energyFeeSun: number; transactionFeeSun: number; fetchedAt: number } | null = null;
+  #pool: { row: PoolRow; config: FallbackConfig; fetchedAt: number } | null = null;
+  #ticking: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#sql = ctx.storage.sql;
-    migratePoolStorage(this.#sql);
+    this.#store = new PoolStore(ctx.storage.sql);
     this.#tron = new TronClient(env.TRON_API_URL, { apiKey: env.TRON_API_KEY });
   }
 
+  // ---------------------------------------------------------------- reads
+
   async status(poolId: string): Promise<PoolStatus> {
-    const address = await this.#bind(poolId);
-    const snap = await this.#freshSnapshot(address);
-    const energyFeeSun = await this.#energyFee();
-    const reserved = this.#reservedEnergy();
+    const { row } = await this.#bind(poolId);
+    const [snap, params] = await Promise.all([this.#freshSnapshot(row.hot_wallet_address), this.#chainParameters()]);
+    const reserved = this.#store.reservedEnergy();
     const pool = { limit: snap.limit, used: snap.used, reserved };
-    const available = availableEnergy(pool);
     const usage = usagePercent(pool);
     return {
       pool_id: poolId,
-      hot_wallet_address: address,
+      hot_wallet_address: row.hot_wallet_address,
       energy_limit: snap.limit,
       energy_used: snap.used,
       energy_reserved: reserved,
-      energy_available: available,
+      energy_available: availableEnergy(pool),
       usage_percentage: round2(usage),
       available_percentage: round2(100 - usage),
-      reservations: this.#sql.exec("SELECT count(*) AS n FROM reservations").one().n as number,
-      in_flight: this.#sql.exec("SELECT count(*) AS n FROM transfers WHERE state IN ('signed','broadcast')").one().n as number,
-      energy_fee_sun: energyFeeSun,
+      reservations: this.ctx.storage.sql.exec("SELECT count(*) AS n FROM reservations").one().n as number,
+      in_flight: this.#store.openTransferCount(),
+      queue_length: this.#store.waitingCount(),
+      queue_by_priority: this.#store.waitingByPriority(),
+      postponed: this.#store.postponedCount(),
+      energy_fee_sun: params.energyFeeSun,
+      transaction_fee_sun: params.transactionFeeSun,
+      chain_time: this.#chainNow(snap),
       snapshot_age_ms: Date.now() - snap.fetchedAt,
     };
   }
 
-  /**
-   * The standard path: reserve the pool's energy for the withdrawal, then build, sign, persist and
-   * broadcast its transfer. The alarm follows it to a final state.
-   */
-  async processStandard(req: StandardRequest): Promise<PoolResult<{ status: string; tx_id: string | null }>> {
-    const address = await this.#bind(req.poolId);
-    const snap = await this.#freshSnapshot(address);
+  /** What the pool can offer a withdrawal needing `energy`: used by check-options. */
+  async quote(poolId: string, energy: number): Promise<Quote> {
+    const status = await this.status(poolId);
+    const snap = this.#snapshot!;
+    const endOf = (priority: number) => {
+      const ahead = this.#store.energiesAhead({ priority, seq: Number.MAX_SAFE_INTEGER });
+      return this.#estimate(snap, [...ahead, energy]).at(-1) ?? null;
+    };
+    return { status, queue_waiting: status.queue_length, wait_slots: { normal: endOf(0), priority: endOf(1) } };
+  }
 
-    const reserved = this.ctx.storage.transactionSync(() => {
-      if (this.#sql.exec("SELECT 1 FROM reservations WHERE withdrawal_id = ?", req.withdrawalId).toArray().length) return true;
-      const free = availableEnergy({ limit: snap.limit, used: snap.used, reserved: this.#reservedEnergy() });
-      if (req.energy > free) return { free };
-      this.#sql.exec("INSERT INTO reservations (withdrawal_id, energy, created_at) VALUES (?, ?, ?)", req.withdrawalId, req.energy, Date.now());
-      return true;
-    });
-    if (reserved !== true) {
-      return { ok: false, code: "energy_insufficient", params: { required: req.energy, available: reserved.free } };
+  async positions(poolId: string, withdrawalIds: string[]): Promise<{ chain_time: number; positions: QueuePosition[] }> {
+    const { row } = await this.#bind(poolId);
+    const snap = await this.#freshSnapshot(row.hot_wallet_address);
+    const out: QueuePosition[] = [];
+    for (const id of withdrawalIds) {
+      const e = this.#store.queueEntry(id);
+      if (!e) continue;
+      const starting = e.state === "starting";
+      const estimate = starting ? 0 : this.#estimate(snap, [...this.#store.energiesAhead(e), e.energy]).at(-1) ?? null;
+      out.push({
+        withdrawal_id: id,
+        position: starting ? 0 : this.#store.position(e),
+        priority: e.priority,
+        energy: e.energy,
+        queued_at: e.queued_at,
+        estimated_start: estimate === null ? null : this.#chainNow(snap) + estimate * SLOT_MS,
+        state: e.state,
+      });
     }
+    return { chain_time: this.#chainNow(snap), positions: out };
+  }
+
+  /** The head of the queue for operators, with estimates. */
+  async queue(poolId: string, limit: number): Promise<{ chain_time: number; positions: QueuePosition[] }> {
+    const { row } = await this.#bind(poolId);
+    const snap = await this.#freshSnapshot(row.hot_wallet_address);
+    const entries = this.#store.waiting(limit);
+    const starts = this.#estimate(snap, entries.map((e) => e.energy));
+    const positions = entries.map((e, i) => ({
+      withdrawal_id: e.withdrawal_id,
+      position: i + 1,
+      priority: e.priority,
+      energy: e.energy,
+      queued_at: e.queued_at,
+      estimated_start: starts[i] === null ? null : this.#chainNow(snap) + starts[i]! * SLOT_MS,
+      state: e.state,
+    }));
+    return { chain_time: this.#chainNow(snap), positions };
+  }
+
+  // ---------------------------------------------------------------- choices
+
+  /** The standard path: the pool's own energy, now. Refused while anyone waits in the queue. */
+  async processStandard(req: StartRequest): Promise<PoolResult<{ status: string }>> {
+    const { row } = await this.#bind(req.poolId);
+    const snap = await this.#freshSnapshot(row.hot_wallet_address);
+    const now = this.#chainNow(snap);
+    const claim = this.ctx.storage.transactionSync(() => {
+      if (this.#store.reservation(req.withdrawalId)) return { taken: true as const };
+      const free = this.#free(snap);
+      // Energy that queued users are waiting for is theirs even if it happens to be free now.
+      if (this.#store.waitingCount() > 0 || req.energy > free) return { taken: false as const, free };
+      this.#store.reserve(req.withdrawalId, req.energy, "direct", now);
+      return { taken: true as const };
+    });
+    if (!claim.taken) return fail("energy_insufficient", { required: req.energy, available: claim.free });
     log("energy_reserved", { pool_id: req.poolId, withdrawal_id: req.withdrawalId, energy: req.energy });
     await this.#ensureAlarm();
 
@@ -123,38 +211,176 @@ export class EnergyPool extends DurableObject<Env> {
       from: ["pending"],
       to: "processing",
       set: { method: "standard", energy_required: req.energy },
+      notify: { kind: "processing", data: { method: "standard" } },
+    });
+    if (!moved) return this.#refuseStart(req.withdrawalId);
+    const status = await this.#send(req, "hot", "direct");
+    return status === "undone" ? fail("chain_unavailable") : { ok: true, value: { status } };
+  }
+
+  /**
+   * TRX payment: the user pays the burn; the transfer goes out from the fee wallet, which stakes
+   * nothing, so it cannot consume energy the hot wallet promised to the queue. The reservation of
+   * 0 energy only marks the start so that an interrupted one is found and undone.
+   */
+  async processTrxPayment(req: StartRequest & { costSun: number }): Promise<PoolResult<{ status: string }>> {
+    const { row } = await this.#bind(req.poolId);
+    if (!row.fee_wallet_address) return fail("option_unavailable", { method: "trx_payment", reason: "no_fee_wallet" });
+    const now = this.#chainNow(await this.#freshSnapshot(row.hot_wallet_address));
+    if (this.#store.reservation(req.withdrawalId)) return fail("invalid_state", { status: "processing", expected: "pending" });
+    this.#store.reserve(req.withdrawalId, 0, "direct", now);
+    await this.#ensureAlarm();
+    let moved: boolean;
+    try {
+      moved = await transition(this.env.DB, req.withdrawalId, {
+        from: ["pending"],
+        to: "processing",
+        set: { method: "trx_payment", energy_required: req.energy, fee_sun: req.costSun },
+        hold: { asset: "TRX", amount: req.costSun, purpose: "fee" },
+        notify: { kind: "processing", data: { method: "trx_payment", fee_sun: req.costSun } },
+      });
+    } catch (e) {
+      this.#store.release(req.withdrawalId);
+      if (e instanceof InsufficientBalanceError) return fail("insufficient_balance", { asset: e.asset });
+      throw e;
+    }
+    if (!moved) return this.#refuseStart(req.withdrawalId);
+    const status = await this.#send(req, "fee", "direct");
+    return status === "undone" ? fail("chain_unavailable") : { ok: true, value: { status } };
+  }
+
+  /** Queue wait: D1 first (status, priority fee, notification), then the entry here. */
+  async enqueue(req: StartRequest & { userId: string; priority: Priority; feeSun: number }): Promise<PoolResult<QueuePosition>> {
+    const { row } = await this.#bind(req.poolId);
+    const snap = await this.#freshSnapshot(row.hot_wallet_address);
+    let moved: boolean;
+    try {
+      moved = await transition(this.env.DB, req.withdrawalId, {
+        from: ["pending"],
+        to: "queued",
+        set: { method: "queue_wait", priority: req.priority, fee_sun: req.feeSun, energy_required: req.energy },
+        ...(req.feeSun > 0 ? { hold: { asset: "TRX" as const, amount: req.feeSun, purpose: "fee" as const } } : {}),
+        notify: { kind: "queued", data: { priority: req.priority } },
+      });
+    } catch (e) {
+      if (e instanceof InsufficientBalanceError) return fail("insufficient_balance", { asset: e.asset });
+      throw e;
+    }
+    if (!moved) return this.#refuseStart(req.withdrawalId);
+    this.#store.enqueue({
+      withdrawal_id: req.withdrawalId,
+      user_id: req.userId,
+      priority: req.priority,
+      energy: req.energy,
+      to_address: req.toAddress,
+      amount: req.amount,
+      queued_at: this.#chainNow(snap),
+    });
+    log("withdrawal_queued", { pool_id: req.poolId, withdrawal_id: req.withdrawalId, priority: req.priority, energy: req.energy });
+    await this.#ensureAlarm();
+    const { positions } = await this.positions(req.poolId, [req.withdrawalId]);
+    return { ok: true, value: positions[0] };
+  }
+
+  /** Postpone until `dueAt` (pool time); the alarm then sends it if the pool can, else hands it back. */
+  async postpone(req: StartRequest & { userId: string; dueAt: number }): Promise<PoolResult<{ due_at: number }>> {
+    await this.#bind(req.poolId);
+    const moved = await transition(this.env.DB, req.withdrawalId, {
+      from: ["pending"],
+      to: "postponed",
+      set: { method: "postpone", postpone_until: req.dueAt, energy_required: req.energy },
+      notify: { kind: "postponed", data: { postpone_until: new Date(req.dueAt).toISOString() } },
+    });
+    if (!moved) return this.#refuseStart(req.withdrawalId);
+    this.#store.postpone({ withdrawal_id: req.withdrawalId, user_id: req.userId, energy: req.energy, to_address: req.toAddress, amount: req.amount, due_at: req.dueAt });
+    log("withdrawal_postponed", { pool_id: req.poolId, withdrawal_id: req.withdrawalId, due_at: req.dueAt });
+    await this.#ensureAlarm();
+    return { ok: true, value: { due_at: req.dueAt } };
+  }
+
+  /** Cancels a queued or postponed withdrawal that has not started; refunds its holds, fee included. */
+  async cancel(poolId: string, withdrawalId: string): Promise<PoolResult<{ status: "cancelled" }>> {
+    await this.#bind(poolId);
+    const started = this.ctx.storage.transactionSync(() => {
+      const q = this.#store.queueEntry(withdrawalId);
+      const p = this.#store.postponedEntry(withdrawalId);
+      if (q?.state === "starting" || p?.state === "starting" || this.#store.reservation(withdrawalId)) return true;
+      this.#store.dequeue(withdrawalId);
+      this.#store.unpostpone(withdrawalId);
+      return false;
+    });
+    if (started) return fail("invalid_state", { status: "processing", expected: "queued or postponed" });
+    const moved = await transition(this.env.DB, withdrawalId, {
+      from: ["queued", "postponed"],
+      to: "cancelled",
+      holds: { action: "release" },
+      notify: { kind: "cancelled" },
     });
     if (!moved) {
-      const current = await getWithdrawal(this.env.DB, req.withdrawalId);
-      if (!this.#transfer(req.withdrawalId)) this.#sql.exec("DELETE FROM reservations WHERE withdrawal_id = ?", req.withdrawalId);
-      return { ok: false, code: "invalid_state", params: { status: current?.status ?? "missing", expected: "pending" } };
+      const w = await getWithdrawal(this.env.DB, withdrawalId);
+      return fail("invalid_state", { status: w?.status ?? "missing", expected: "queued or postponed" });
     }
+    log("withdrawal_cancelled", { pool_id: poolId, withdrawal_id: withdrawalId });
+    return { ok: true, value: { status: "cancelled" } };
+  }
 
-    let signed: SignedTransaction;
-    try {
-      signed = await this.#signTransfer(address, req);
-      // Persisted before the broadcast: after a lost reply the alarm rebroadcasts these same bytes
-      // instead of building a second transaction.
-      const now = Date.now();
-      this.#sql.exec(
-        "INSERT INTO transfers (withdrawal_id, tx_id, signed_tx, expiration, state, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 'signed', 0, ?, ?)",
-        req.withdrawalId, signed.txID, JSON.stringify(signed), signed.raw_data.expiration, now, now,
-      );
-    } catch (e) {
-      log("transfer_build_failed", { withdrawal_id: req.withdrawalId, error: errorText(e) });
-      await this.#fail(req.withdrawalId, "transfer_build_failed");
-      return { ok: false, code: "chain_unavailable", params: {} };
+  /** Admin: change a waiting entry's priority (2 = urgent). */
+  async setPriority(poolId: string, withdrawalId: string, priority: Priority): Promise<PoolResult<QueuePosition>> {
+    await this.#bind(poolId);
+    const res = await this.env.DB.prepare("UPDATE withdrawals SET priority = ?, updated_at = ? WHERE id = ? AND status = 'queued'")
+      .bind(priority, Date.now(), withdrawalId)
+      .run();
+    if ((res.meta.changes ?? 0) === 0 || !this.#store.setPriority(withdrawalId, priority)) {
+      const w = await getWithdrawal(this.env.DB, withdrawalId);
+      return fail("invalid_state", { status: w?.status ?? "missing", expected: "queued" });
     }
-    await this.env.DB.prepare("UPDATE withdrawals SET tx_id = ?, updated_at = ? WHERE id = ?").bind(signed.txID, Date.now(), req.withdrawalId).run();
+    log("queue_priority_changed", { pool_id: poolId, withdrawal_id: withdrawalId, priority });
+    const { positions } = await this.positions(poolId, [withdrawalId]);
+    return { ok: true, value: positions[0] };
+  }
 
-    const status = await this.#broadcast(this.#transfer(req.withdrawalId)!, true);
-    return { ok: true, value: { status, tx_id: signed.txID } };
+  // ---------------------------------------------------------------- alarm
+
+  /** Called by the cron: finds work a crash left in D1 only, and makes sure the alarm is set. */
+  async tick(poolId: string): Promise<void> {
+    await this.#bind(poolId);
+    await this.#restoreFromD1();
+    if (this.#store.hasWork()) await this.#ensureAlarm();
   }
 
   async alarm(): Promise<void> {
-    const transfers = this.#sql.exec<TransferRow>("SELECT * FROM transfers WHERE state IN ('signed','broadcast') ORDER BY created_at").toArray();
+    // The alarm and the cron's tick may overlap; the second waits for the first instead of racing it.
+    if (this.#ticking) return this.#ticking;
+    this.#ticking = this.#runTick().finally(() => (this.#ticking = null));
+    return this.#ticking;
+  }
+
+  async #runTick(): Promise<void> {
+    const poolId = this.#store.meta("pool_id");
+    if (!poolId) return;
+    await this.#bind(poolId);
+    const steps: Array<[string, () => Promise<void>]> = [
+      ["follow_transfers", () => this.#followTransfers()],
+      ["restore_from_d1", () => this.#restoreFromD1()],
+      ["expire_queue", () => this.#expireQueue()],
+      ["start_queue", () => this.#startQueue()],
+      ["start_postponed", () => this.#startPostponed()],
+      ["reconcile_reservations", () => this.#reconcileReservations()],
+    ];
+    for (const [step, run] of steps) {
+      try {
+        await run();
+      } catch (e) {
+        // One failing step (a node outage, say) must not stop the others nor the next tick.
+        log("pool_tick_error", { pool_id: poolId, step, error: errorText(e) });
+      }
+    }
+    if (this.#store.hasWork()) await this.ctx.storage.setAlarm(Date.now() + this.#intervalMs());
+  }
+
+  async #followTransfers(): Promise<void> {
     let solidHead: Promise<{ timestamp: number }> | null = null;
-    for (const t of transfers) {
+    for (const t of this.#store.openTransfers()) {
       try {
         const info = await this.#tron.transactionInfo(t.tx_id, true);
         if (info) {
@@ -174,19 +400,203 @@ export class EnergyPool extends DurableObject<Env> {
         log("transfer_follow_error", { withdrawal_id: t.withdrawal_id, tx_id: t.tx_id, error: errorText(e) });
       }
     }
-    await this.#reconcileReservations();
-    if (this.#hasWork()) await this.ctx.storage.setAlarm(Date.now() + this.#intervalMs());
+  }
+
+  /** Strict order: take entries from the head while they fit; stop at the first that does not. */
+  async #startQueue(): Promise<void> {
+    const snap = await this.#freshSnapshot(this.#pool!.row.hot_wallet_address);
+    for (let started = 0; started < MAX_STARTS_PER_TICK; started++) {
+      const now = this.#chainNow(snap);
+      const head = this.ctx.storage.transactionSync(() => {
+        const h = this.#store.queueHead();
+        if (!h || h.energy > this.#free(snap)) return null;
+        this.#store.reserve(h.withdrawal_id, h.energy, "queue", now);
+        this.#store.setQueueState(h.withdrawal_id, "starting");
+        return h;
+      });
+      if (!head) return;
+      const moved = await transition(this.env.DB, head.withdrawal_id, { from: ["queued"], to: "processing", notify: { kind: "processing", data: { method: "queue_wait" } } });
+      if (!moved) {
+        // Cancelled or expired in D1 meanwhile: nothing to send.
+        this.ctx.storage.transactionSync(() => {
+          this.#store.release(head.withdrawal_id);
+          this.#store.dequeue(head.withdrawal_id);
+        });
+        continue;
+      }
+      log("queue_entry_started", { withdrawal_id: head.withdrawal_id, priority: head.priority, waited_ms: now - head.queued_at });
+      await this.#send({ withdrawalId: head.withdrawal_id, toAddress: head.to_address, amount: head.amount, energy: head.energy }, "hot", "queue");
+    }
+  }
+
+  /**
+   * Postponed withdrawals that are due go through the pool if it can take them now, behind nobody:
+   * while the queue waits, its entries come first and the withdrawal is handed back to the user.
+   */
+  async #startPostponed(): Promise<void> {
+    const snap = await this.#freshSnapshot(this.#pool!.row.hot_wallet_address);
+    const now = this.#chainNow(snap);
+    for (const p of this.#store.duePostponed(now, MAX_STARTS_PER_TICK)) {
+      const fits = this.ctx.storage.transactionSync(() => {
+        if (this.#store.waitingCount() > 0 || p.energy > this.#free(snap)) {
+          this.#store.unpostpone(p.withdrawal_id);
+          return false;
+        }
+        this.#store.reserve(p.withdrawal_id, p.energy, "postponed", now);
+        this.#store.setPostponedState(p.withdrawal_id, "starting");
+        return true;
+      });
+      if (!fits) {
+        await transition(this.env.DB, p.withdrawal_id, {
+          from: ["postponed"],
+          to: "pending",
+          set: { postpone_until: null },
+          notify: { kind: "postpone_due", data: { energy_available: false } },
+        });
+        log("postpone_due_returned", { withdrawal_id: p.withdrawal_id, energy: p.energy });
+        continue;
+      }
+      const moved = await transition(this.env.DB, p.withdrawal_id, {
+        from: ["postponed"],
+        to: "processing",
+        notify: { kind: "postpone_due", data: { energy_available: true } },
+      });
+      if (!moved) {
+        this.ctx.storage.transactionSync(() => {
+          this.#store.release(p.withdrawal_id);
+          this.#store.unpostpone(p.withdrawal_id);
+        });
+        continue;
+      }
+      await this.#send({ withdrawalId: p.withdrawal_id, toAddress: p.to_address, amount: p.amount, energy: p.energy }, "hot", "postponed");
+    }
+  }
+
+  /** Entries that waited past queue_max_wait_hours go back to pending; the priority fee is refunded. */
+  async #expireQueue(): Promise<void> {
+    const snap = await this.#freshSnapshot(this.#pool!.row.hot_wallet_address);
+    const maxWaitMs = this.#pool!.config.queue_max_wait_hours * 3_600_000;
+    for (const e of this.#store.waitedSince(this.#chainNow(snap) - maxWaitMs, MAX_STARTS_PER_TICK)) {
+      this.#store.dequeue(e.withdrawal_id);
+      await transition(this.env.DB, e.withdrawal_id, {
+        from: ["queued"],
+        to: "pending",
+        holds: { action: "release", purpose: "fee" },
+        set: { priority: 0, fee_sun: 0 },
+        notify: { kind: "queue_expired", data: { waited_hours: this.#pool!.config.queue_max_wait_hours } },
+      });
+      log("queue_entry_expired", { withdrawal_id: e.withdrawal_id, queued_at: e.queued_at });
+    }
+  }
+
+  /**
+   * D1 is written before this object (enqueue, postpone), so a crash between the two leaves a
+   * withdrawal queued or postponed in D1 that this object does not know: put it back.
+   */
+  async #restoreFromD1(): Promise<void> {
+    const poolId = this.#pool!.row.id;
+    const scanFrom = Number(this.#store.meta("restored_until") ?? 0);
+    const scanStart = Date.now();
+    const rows = (
+      await this.env.DB.prepare(
+        "SELECT * FROM withdrawals WHERE pool_id = ? AND status IN ('queued','postponed') AND updated_at >= ? ORDER BY updated_at, id",
+      )
+        .bind(poolId, scanFrom - RESTORE_MARGIN_MS)
+        .all<WithdrawalRow>()
+    ).results;
+    const snap = await this.#freshSnapshot(this.#pool!.row.hot_wallet_address);
+    for (const w of rows) {
+      if (this.#store.knows(w.id) || w.energy_required === null) continue;
+      if (w.status === "queued") {
+        this.#store.enqueue({ withdrawal_id: w.id, user_id: w.user_id, priority: w.priority, energy: w.energy_required, to_address: w.to_address, amount: w.amount, queued_at: this.#chainNow(snap) });
+      } else {
+        this.#store.postpone({ withdrawal_id: w.id, user_id: w.user_id, energy: w.energy_required, to_address: w.to_address, amount: w.amount, due_at: w.postpone_until ?? this.#chainNow(snap) });
+      }
+      log("pool_entry_restored", { withdrawal_id: w.id, status: w.status });
+    }
+    this.#store.setMeta("restored_until", String(scanStart));
+  }
+
+  /** Reservations with no transfer: a start was interrupted before its transaction was signed. */
+  async #reconcileReservations(): Promise<void> {
+    const snap = await this.#freshSnapshot(this.#pool!.row.hot_wallet_address);
+    for (const r of this.#store.orphanReservations(this.#chainNow(snap) - ORPHAN_AFTER_MS)) {
+      const w = await getWithdrawal(this.env.DB, r.withdrawal_id);
+      if (w?.status === "processing") {
+        // Nothing was signed, so nothing can be on chain: the start is undone, nothing is lost.
+        await this.#undoStart(r.withdrawal_id, r.origin);
+      } else {
+        this.ctx.storage.transactionSync(() => {
+          this.#store.release(r.withdrawal_id);
+          if (w?.status === "queued") this.#store.setQueueState(r.withdrawal_id, "waiting");
+          else this.#store.dequeue(r.withdrawal_id);
+          if (w?.status === "postponed") this.#store.setPostponedState(r.withdrawal_id, "waiting");
+          else this.#store.unpostpone(r.withdrawal_id);
+        });
+      }
+      log("reservation_reconciled", { withdrawal_id: r.withdrawal_id, origin: r.origin, status: w?.status ?? "missing" });
+    }
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  /**
+   * Builds, signs, stores and broadcasts the transfer of a withdrawal that is `processing` in D1
+   * and holds a reservation here. If it cannot be built, the start is undone.
+   */
+  async #send(spec: SendSpec, wallet: Wallet, origin: Origin): Promise<string> {
+    let signed: SignedTransaction;
+    try {
+      signed = await this.#signTransfer(wallet, spec);
+      const startedAt = this.#chainNow(this.#snapshot!);
+      // Persisted before the broadcast: after a lost reply the alarm rebroadcasts these same bytes
+      // instead of building a second transaction.
+      this.ctx.storage.transactionSync(() => {
+        this.#store.insertTransfer({ withdrawalId: spec.withdrawalId, txId: signed.txID, wallet, signed: JSON.stringify(signed), expiration: signed.raw_data.expiration, startedAt }, Date.now());
+        this.#store.dequeue(spec.withdrawalId);
+        this.#store.unpostpone(spec.withdrawalId);
+      });
+    } catch (e) {
+      log("transfer_build_failed", { withdrawal_id: spec.withdrawalId, wallet, error: errorText(e) });
+      await this.#undoStart(spec.withdrawalId, origin);
+      return "undone";
+    }
+    await this.env.DB.prepare("UPDATE withdrawals SET tx_id = ?, updated_at = ? WHERE id = ?").bind(signed.txID, Date.now(), spec.withdrawalId).run();
+    return this.#broadcast(this.#store.transfer(spec.withdrawalId)!, true);
+  }
+
+  /** Returns a started withdrawal to where it came from; nothing was signed for it. */
+  async #undoStart(withdrawalId: string, origin: Origin): Promise<void> {
+    if (origin === "queue") {
+      await transition(this.env.DB, withdrawalId, { from: ["processing"], to: "queued" });
+      this.ctx.storage.transactionSync(() => {
+        this.#store.release(withdrawalId);
+        this.#store.setQueueState(withdrawalId, "waiting");
+      });
+    } else {
+      await transition(this.env.DB, withdrawalId, {
+        from: ["processing"],
+        to: "pending",
+        holds: { action: "release", purpose: "fee" },
+        set: { fee_sun: 0, postpone_until: null },
+        notify: { kind: "returned_to_pending", data: { reason: "chain_unavailable" } },
+      });
+      this.ctx.storage.transactionSync(() => {
+        this.#store.release(withdrawalId);
+        this.#store.unpostpone(withdrawalId);
+      });
+    }
+    log("start_undone", { withdrawal_id: withdrawalId, origin });
   }
 
   async #broadcast(t: TransferRow, first: boolean): Promise<string> {
-    const signed = JSON.parse(t.signed_tx) as SignedTransaction;
-    const result = await this.#tron.broadcast(signed);
-    this.#sql.exec("UPDATE transfers SET attempts = attempts + 1, last_error = ?, updated_at = ? WHERE withdrawal_id = ?",
-      result.status === "accepted" || result.status === "duplicate" ? null : `${result.code}: ${result.message}`, Date.now(), t.withdrawal_id);
-    log("transfer_broadcast", { withdrawal_id: t.withdrawal_id, tx_id: t.tx_id, first, result: result.status, ...(result.status === "rejected" || result.status === "unknown" ? { code: result.code } : {}) });
+    const result = await this.#tron.broadcast(JSON.parse(t.signed_tx) as SignedTransaction);
+    const accepted = result.status === "accepted" || result.status === "duplicate";
+    this.#store.recordAttempt(t.withdrawal_id, accepted ? null : `${result.code}: ${result.message}`, Date.now());
+    log("transfer_broadcast", { withdrawal_id: t.withdrawal_id, tx_id: t.tx_id, first, result: result.status, ...(accepted ? {} : { code: result.code }) });
 
-    if (result.status === "accepted" || result.status === "duplicate") {
-      this.#sql.exec("UPDATE transfers SET state = 'broadcast' WHERE withdrawal_id = ? AND state = 'signed'", t.withdrawal_id);
+    if (accepted) {
+      this.#store.markBroadcast(t.withdrawal_id);
       await transition(this.env.DB, t.withdrawal_id, { from: ["processing"], to: "broadcast" });
       return "broadcast";
     }
@@ -203,82 +613,106 @@ export class EnergyPool extends DurableObject<Env> {
     await transition(this.env.DB, t.withdrawal_id, {
       from: ["processing", "broadcast"],
       to: "completed",
-      holds: "post",
+      holds: { action: "post" },
       set: { energy_used: info.energyUsageTotal, burned_sun: info.energyFeeSun + info.netFeeSun },
+      notify: { kind: "completed", data: { tx_id: t.tx_id } },
     });
-    // The chain now counts this transfer's energy, so the reservation must go, but only together
-    // with a snapshot taken after it was mined; otherwise the energy would be counted nowhere.
-    const address = this.#meta("hot_wallet_address")!;
-    const snap = await this.#fetchSnapshot(address);
-    this.ctx.storage.transactionSync(() => {
-      this.#snapshot = snap;
-      this.#sql.exec("DELETE FROM reservations WHERE withdrawal_id = ?", t.withdrawal_id);
-      this.#sql.exec("UPDATE transfers SET state = 'confirmed', updated_at = ? WHERE withdrawal_id = ?", Date.now(), t.withdrawal_id);
-    });
-    log("withdrawal_completed", { withdrawal_id: t.withdrawal_id, tx_id: t.tx_id, energy_used: info.energyUsageTotal, burned_sun: info.energyFeeSun });
+    await this.#settle(t.withdrawal_id, "confirmed", t.wallet === "hot");
+    log("withdrawal_completed", { withdrawal_id: t.withdrawal_id, tx_id: t.tx_id, wallet: t.wallet, energy_used: info.energyUsageTotal, burned_sun: info.energyFeeSun });
   }
 
+  /** Fails the withdrawal and refunds every hold (the amount and any fee), exactly once. */
   async #fail(withdrawalId: string, reason: string, info?: TransactionInfo): Promise<void> {
     await transition(this.env.DB, withdrawalId, {
       from: ["processing", "broadcast"],
       to: "failed",
-      holds: "release",
+      holds: { action: "release" },
       set: { failure_reason: reason, ...(info ? { energy_used: info.energyUsageTotal, burned_sun: info.energyFeeSun + info.netFeeSun } : {}) },
+      notify: { kind: "failed", data: { reason } },
     });
-    // A failed transfer that was mined consumed energy the chain now counts; refresh before
-    // letting its reservation go, as in #complete.
-    if (info) this.#snapshot = await this.#fetchSnapshot(this.#meta("hot_wallet_address")!);
-    this.ctx.storage.transactionSync(() => {
-      this.#sql.exec("DELETE FROM reservations WHERE withdrawal_id = ?", withdrawalId);
-      this.#sql.exec("UPDATE transfers SET state = 'failed', updated_at = ? WHERE withdrawal_id = ?", Date.now(), withdrawalId);
-    });
+    const t = this.#store.transfer(withdrawalId);
+    await this.#settle(withdrawalId, "failed", !!info && t?.wallet === "hot");
     log("withdrawal_failed", { withdrawal_id: withdrawalId, reason });
   }
 
-  /** Reservations with no transfer: a crash struck between reserving and persisting the signed transaction. */
-  async #reconcileReservations(): Promise<void> {
-    const cutoff = Date.now() - ORPHAN_RESERVATION_MS;
-    const orphans = this.#sql
-      .exec<{ withdrawal_id: string }>(
-        "SELECT r.withdrawal_id FROM reservations r LEFT JOIN transfers t ON t.withdrawal_id = r.withdrawal_id WHERE t.withdrawal_id IS NULL AND r.created_at < ?",
-        cutoff,
-      )
-      .toArray();
-    for (const { withdrawal_id } of orphans) {
-      const w = await getWithdrawal(this.env.DB, withdrawal_id);
-      // Nothing was signed, so nothing can be on chain: failing and refunding is safe.
-      if (w && (w.status === "processing" || w.status === "broadcast")) await this.#fail(withdrawal_id, "interrupted_before_signing");
-      else this.#sql.exec("DELETE FROM reservations WHERE withdrawal_id = ?", withdrawal_id);
-      log("reservation_reconciled", { withdrawal_id, status: w?.status ?? "missing" });
-    }
+  /**
+   * Drops the reservation of a finished transfer. When the chain has counted its energy (mined on
+   * the hot wallet), the reservation goes only together with a snapshot taken after that, so the
+   * energy is never counted nowhere.
+   */
+  async #settle(withdrawalId: string, state: "confirmed" | "failed", minedOnHotWallet: boolean): Promise<void> {
+    const snap = minedOnHotWallet ? await this.#fetchSnapshot(this.#pool!.row.hot_wallet_address) : null;
+    this.ctx.storage.transactionSync(() => {
+      if (snap) this.#snapshot = snap;
+      this.#store.release(withdrawalId);
+      this.#store.dequeue(withdrawalId);
+      this.#store.unpostpone(withdrawalId);
+      if (this.#store.transfer(withdrawalId)) this.#store.finishTransfer(withdrawalId, state, Date.now());
+    });
   }
 
-  async #signTransfer(address: string, req: StandardRequest): Promise<SignedTransaction> {
-    const key = this.env.HOT_WALLET_PRIVATE_KEY;
-    if (!key) throw new Error("HOT_WALLET_PRIVATE_KEY is not set (a Worker secret; .dev.vars locally)");
-    if ((await addressOfKey(key)) !== address) throw new Error(`HOT_WALLET_PRIVATE_KEY does not belong to the pool's hot wallet ${address}`);
-    const spec = {
+  async #signTransfer(wallet: Wallet, spec: SendSpec): Promise<SignedTransaction> {
+    const row = this.#pool!.row;
+    const [address, key, keyName] =
+      wallet === "hot"
+        ? [row.hot_wallet_address, this.env.HOT_WALLET_PRIVATE_KEY, "HOT_WALLET_PRIVATE_KEY"]
+        : [row.fee_wallet_address, this.env.FEE_WALLET_PRIVATE_KEY, "FEE_WALLET_PRIVATE_KEY"];
+    if (!address) throw new Error(`pool ${row.id} has no ${wallet} wallet address`);
+    if (!key) throw new Error(`${keyName} is not set (a Worker secret; .dev.vars locally)`);
+    if ((await addressOfKey(key)) !== address) throw new Error(`${keyName} does not belong to the pool's ${wallet} wallet ${address}`);
+    const transfer = {
       owner: address,
       contract: this.env.USDT_CONTRACT,
-      to: req.toAddress,
-      amount: req.amount,
-      feeLimitSun: feeLimitSun(req.energy, await this.#energyFee()),
+      to: spec.toAddress,
+      amount: spec.amount,
+      feeLimitSun: feeLimitSun(spec.energy, (await this.#chainParameters()).energyFeeSun),
     };
-    const built = await this.#tron.buildTransfer(spec);
+    const built = await this.#tron.buildTransfer(transfer);
     const tx = await restamp(built, this.#uniqueTimestamp(built.raw_data.timestamp));
-    await assertIsTransfer(tx, spec);
+    await assertIsTransfer(tx, transfer);
     return signTransaction(tx, key);
   }
 
-  async #bind(poolId: string): Promise<string> {
-    const known = this.#meta("pool_id");
+  /** Strictly increasing per pool, so that no two of its transactions share raw bytes. */
+  #uniqueTimestamp(proposed: number): number {
+    const ts = Math.max(proposed, Number(this.#store.meta("last_tx_timestamp") ?? 0) + 1);
+    this.#store.setMeta("last_tx_timestamp", String(ts));
+    return ts;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The start was refused in D1 (not pending any more): drop what this object took for it. */
+  async #refuseStart(withdrawalId: string): Promise<PoolResult<never>> {
+    if (!this.#store.transfer(withdrawalId)) this.#store.release(withdrawalId);
+    const current = await getWithdrawal(this.env.DB, withdrawalId);
+    return fail("invalid_state", { status: current?.status ?? "missing", expected: "pending" });
+  }
+
+  #free(snap: Snapshot): number {
+    return availableEnergy({ limit: snap.limit, used: snap.used, reserved: this.#store.reservedEnergy() });
+  }
+
+  /** Start of each entry (slots from now), the reservations in flight counted as consumed now. */
+  #estimate(snap: Snapshot, energies: number[]): Array<number | null> {
+    const elapsedSlots = Math.max(0, (this.#chainNow(snap) - snap.headMs) / SLOT_MS);
+    const ramp = consumeAt(snap.ramp, elapsedSlots, this.#store.reservedEnergy());
+    return estimateStarts({ limit: snap.limit, ramp, energies, tickSlots: this.#intervalMs() / SLOT_MS });
+  }
+
+  #chainNow(snap: Snapshot): number {
+    return snap.headMs + (Date.now() - snap.fetchedAt);
+  }
+
+  async #bind(poolId: string): Promise<{ row: PoolRow; config: FallbackConfig }> {
+    const known = this.#store.meta("pool_id");
     if (known && known !== poolId) throw new Error(`EnergyPool ${known} was addressed as ${poolId}: stubs must be named by pool id`);
-    const cached = this.#meta("hot_wallet_address");
-    if (cached) return cached;
-    const row = await this.env.DB.prepare("SELECT hot_wallet_address FROM pools WHERE id = ?").bind(poolId).first<{ hot_wallet_address: string }>();
+    if (this.#pool && Date.now() - this.#pool.fetchedAt < CONFIG_TTL_MS) return this.#pool;
+    const row = await getPool(this.env.DB, poolId);
     if (!row) throw new Error(`pool ${poolId} is not in the pools table (seed it or run the migrations)`);
-    this.#sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('pool_id', ?), ('hot_wallet_address', ?)", poolId, row.hot_wallet_address);
-    return row.hot_wallet_address;
+    if (!known) this.#store.setMeta("pool_id", poolId);
+    this.#pool = { row, config: fallbackConfigOf(row), fetchedAt: Date.now() };
+    return this.#pool;
   }
 
   async #freshSnapshot(address: string): Promise<Snapshot> {
@@ -291,39 +725,15 @@ export class EnergyPool extends DurableObject<Env> {
   }
 
   async #fetchSnapshot(address: string): Promise<Snapshot> {
-    const energy = await this.#tron.accountEnergy(address);
-    return { ...energy, fetchedAt: Date.now() };
+    const a = await this.#tron.accountEnergy(address);
+    return { limit: a.limit, used: a.used, ramp: rampFromAccount(a), headMs: a.headMs, fetchedAt: Date.now() };
   }
 
-  async #energyFee(): Promise<number> {
-    if (this.#parameters && Date.now() - this.#parameters.fetchedAt < PARAMETERS_TTL_MS) return this.#parameters.energyFeeSun;
+  async #chainParameters(): Promise<{ energyFeeSun: number; transactionFeeSun: number }> {
+    if (this.#parameters && Date.now() - this.#parameters.fetchedAt < PARAMETERS_TTL_MS) return this.#parameters;
     const p = await this.#tron.chainParameters();
-    this.#parameters = { energyFeeSun: p.energyFeeSun, fetchedAt: Date.now() };
-    return p.energyFeeSun;
-  }
-
-  /** Strictly increasing per pool, so that no two of its transactions share raw bytes. */
-  #uniqueTimestamp(proposed: number): number {
-    const last = Number(this.#meta("last_tx_timestamp") ?? 0);
-    const ts = Math.max(proposed, last + 1);
-    this.#sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_tx_timestamp', ?)", String(ts));
-    return ts;
-  }
-
-  #reservedEnergy(): number {
-    return this.#sql.exec("SELECT coalesce(sum(energy), 0) AS e FROM reservations").one().e as number;
-  }
-
-  #transfer(withdrawalId: string): TransferRow | null {
-    return this.#sql.exec<TransferRow>("SELECT * FROM transfers WHERE withdrawal_id = ?", withdrawalId).toArray()[0] ?? null;
-  }
-
-  #meta(key: string): string | null {
-    return (this.#sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value) ?? null;
-  }
-
-  #hasWork(): boolean {
-    return (this.#sql.exec("SELECT (SELECT count(*) FROM transfers WHERE state IN ('signed','broadcast')) + (SELECT count(*) FROM reservations) AS n").one().n as number) > 0;
+    this.#parameters = { ...p, fetchedAt: Date.now() };
+    return this.#parameters;
   }
 
   async #ensureAlarm(): Promise<void> {

@@ -4,23 +4,54 @@
 
 const STEPS: string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   -- A reservation is the pool's promise of energy to one withdrawal from the moment it is chosen
+   -- until the chain counts the transfer. energy 0: a TRX-paid transfer from the fee wallet, tracked
+   -- here only so that an interrupted start is found and undone.
    CREATE TABLE reservations (
      withdrawal_id TEXT PRIMARY KEY,
-     energy INTEGER NOT NULL CHECK (energy > 0),
+     energy INTEGER NOT NULL CHECK (energy >= 0),
+     origin TEXT NOT NULL CHECK (origin IN ('direct','queue','postponed')),
      created_at INTEGER NOT NULL
    );
    CREATE TABLE transfers (
      withdrawal_id TEXT PRIMARY KEY,
      tx_id TEXT NOT NULL UNIQUE,
+     wallet TEXT NOT NULL CHECK (wallet IN ('hot','fee')),
      signed_tx TEXT NOT NULL,
      expiration INTEGER NOT NULL,
      state TEXT NOT NULL CHECK (state IN ('signed','broadcast','confirmed','failed')),
      attempts INTEGER NOT NULL DEFAULT 0,
      last_error TEXT,
+     started_at INTEGER NOT NULL,
      created_at INTEGER NOT NULL,
      updated_at INTEGER NOT NULL
    );
-   CREATE INDEX transfers_open ON transfers (state) WHERE state IN ('signed','broadcast');`,
+   CREATE INDEX transfers_open ON transfers (state) WHERE state IN ('signed','broadcast');
+   -- Positions are computed on read from (priority, seq): taking the head or cancelling an entry
+   -- touches one row, never the rows behind it.
+   CREATE TABLE queue (
+     withdrawal_id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL,
+     priority INTEGER NOT NULL CHECK (priority IN (0,1,2)),
+     seq INTEGER NOT NULL UNIQUE,
+     energy INTEGER NOT NULL CHECK (energy > 0),
+     to_address TEXT NOT NULL,
+     amount INTEGER NOT NULL,
+     queued_at INTEGER NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('waiting','starting'))
+   );
+   CREATE INDEX queue_order ON queue (priority DESC, seq) WHERE state = 'waiting';
+   CREATE INDEX queue_age ON queue (queued_at) WHERE state = 'waiting';
+   CREATE TABLE postponed (
+     withdrawal_id TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL,
+     energy INTEGER NOT NULL CHECK (energy > 0),
+     to_address TEXT NOT NULL,
+     amount INTEGER NOT NULL,
+     due_at INTEGER NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('waiting','starting'))
+   );
+   CREATE INDEX postponed_due ON postponed (due_at) WHERE state = 'waiting';`,
 ];
 
 export function migratePoolStorage(sql: SqlStorage): void {

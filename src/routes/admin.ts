@@ -1,12 +1,23 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
 import { AppError } from "../errors";
-import { ASSETS, parseAmount } from "../domain/amount";
-import { listPools } from "../db/pools";
+import { ASSETS, formatAmount, parseAmount } from "../domain/amount";
+import type { FallbackConfig } from "../domain/config";
+import { fallbackConfigOf, getPool, listPools } from "../db/pools";
+import { getWithdrawal } from "../db/withdrawals";
+import { log } from "../log";
 import { requireAdmin } from "../auth";
 import { idempotently } from "../idempotency";
 import { AmountString, errorResponses, IdempotencyHeader, identity, router } from "./common";
 
 export const adminRoutes = router();
+
+const AmountOrZero = z.union([z.literal("0"), AmountString]);
+const amountUnits = (text: string) => {
+  const r = parseAmount(text);
+  return r.ok ? r.units : 0;
+};
 adminRoutes.use("/admin/*", requireAdmin);
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -68,4 +79,126 @@ adminRoutes.openapi(
     const row = inserted ?? (await c.env.DB.prepare("SELECT id FROM ledger_entries WHERE reference = ?").bind(reference).first<{ id: number }>());
     return c.json({ user_id: id, asset, amount, entry_id: row!.id }, 201);
     }),
+);
+
+const PoolQuery = z.object({ pool_id: z.string().min(1).max(64).optional() }).strict();
+
+async function poolRowOr404(c: Context<AppEnv>, poolId: string | undefined) {
+  const id = poolId ?? c.env.DEFAULT_POOL_ID;
+  const row = await getPool(c.env.DB, id);
+  if (!row) throw new AppError("not_found", { what: "Pool" });
+  return row;
+}
+
+adminRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/queue",
+    summary: "A pool's waiting queue, in order, with estimated starts",
+    request: { query: PoolQuery.extend({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict() },
+    responses: { 200: json(z.object({ pool_id: z.string(), entries: z.array(z.record(z.string(), z.unknown())) }), "Queue"), ...errorResponses },
+  }),
+  async (c) => {
+    const { pool_id, limit } = c.req.valid("query");
+    const row = await poolRowOr404(c, pool_id);
+    const { chain_time, positions } = await c.env.ENERGY_POOL.getByName(row.id).queue(row.id, limit);
+    const now = Date.now();
+    const wall = (t: number) => new Date(now + (t - chain_time)).toISOString();
+    return c.json(
+      {
+        pool_id: row.id,
+        entries: positions.map((p) => ({
+          withdrawal_id: p.withdrawal_id,
+          position: p.position,
+          priority: p.priority,
+          energy: p.energy,
+          queued_at: wall(p.queued_at),
+          waited_minutes: Math.floor((chain_time - p.queued_at) / 60_000),
+          estimated_start: p.estimated_start === null ? null : wall(p.estimated_start),
+        })),
+      },
+      200,
+    );
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/admin/withdrawals/{id}/priority",
+    summary: "Set a queued withdrawal's priority (2 = urgent, admins only)",
+    request: {
+      params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) }),
+      body: { required: true, content: { "application/json": { schema: z.object({ priority: z.union([z.literal(0), z.literal(1), z.literal(2)]) }).strict() } } },
+    },
+    responses: { 200: json(z.object({ withdrawal_id: z.string(), priority: z.number().int(), position: z.number().int() }), "Updated"), ...errorResponses },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const { priority } = c.req.valid("json");
+    const w = await getWithdrawal(c.env.DB, id);
+    if (!w) throw new AppError("not_found", { what: "Withdrawal" });
+    const res = await c.env.ENERGY_POOL.getByName(w.pool_id).setPriority(w.pool_id, id, priority);
+    if (!res.ok) throw new AppError(res.code, res.params);
+    return c.json({ withdrawal_id: id, priority, position: res.value.position }, 200);
+  },
+);
+
+const ConfigSchema = z
+  .object({
+    trx_payment_enabled: z.boolean(),
+    trx_payment_markup: z.number().min(1).max(10).multipleOf(0.0001),
+    trx_payment_min_balance: AmountOrZero,
+    queue_enabled: z.boolean(),
+    queue_max_wait_hours: z.number().int().min(1).max(168),
+    queue_priority_fee: AmountOrZero,
+    external_pool_enabled: z.boolean(),
+    external_pool_providers: z.array(z.string().min(1).max(32)).max(10),
+    external_pool_max_premium: z.number().min(0.1).max(10).multipleOf(0.0001),
+    alert_threshold: z.number().min(1).max(90),
+    critical_threshold: z.number().min(0).max(89),
+  })
+  .strict()
+  .refine((v) => v.critical_threshold < v.alert_threshold, { message: "must be below alert_threshold", path: ["critical_threshold"] })
+  .openapi("FallbackConfig");
+
+/** Money fields are decimal TRX strings in the API and sun inside. */
+function configView(cfg: FallbackConfig) {
+  return { ...cfg, trx_payment_min_balance: formatAmount(cfg.trx_payment_min_balance), queue_priority_fee: formatAmount(cfg.queue_priority_fee) };
+}
+
+adminRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/config",
+    summary: "A pool's fallback configuration",
+    request: { query: PoolQuery },
+    responses: { 200: json(z.object({ pool_id: z.string(), config: z.record(z.string(), z.unknown()) }), "Config"), ...errorResponses },
+  }),
+  async (c) => {
+    const row = await poolRowOr404(c, c.req.valid("query").pool_id);
+    return c.json({ pool_id: row.id, config: configView(fallbackConfigOf(row)) }, 200);
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "put",
+    path: "/admin/config",
+    summary: "Replace a pool's fallback configuration (every field, validated)",
+    request: { query: PoolQuery, body: { required: true, content: { "application/json": { schema: ConfigSchema } } } },
+    responses: { 200: json(z.object({ pool_id: z.string(), config: z.record(z.string(), z.unknown()) }), "Saved"), ...errorResponses },
+  }),
+  async (c) => {
+    const row = await poolRowOr404(c, c.req.valid("query").pool_id);
+    const input = c.req.valid("json");
+    const cfg: FallbackConfig = {
+      ...input,
+      trx_payment_min_balance: amountUnits(input.trx_payment_min_balance),
+      queue_priority_fee: amountUnits(input.queue_priority_fee),
+    };
+    await c.env.DB.prepare("UPDATE pools SET fallback_config = ? WHERE id = ?").bind(JSON.stringify(cfg), row.id).run();
+    log("fallback_config_updated", { pool_id: row.id, by: identity(c).userId, config: cfg });
+    return c.json({ pool_id: row.id, config: configView(cfg) }, 200);
+  },
 );

@@ -1,62 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AppError, languageOf } from "../errors";
 import { parseAmount } from "../domain/amount";
-import { buildOptions, OPTION_METHODS } from "../domain/options";
-import { parseUsdPrice, usdOfSun } from "../domain/pricing";
 import { getOwnWithdrawal, transition, withdrawalView, WITHDRAWAL_STATUSES, type WithdrawalRow } from "../db/withdrawals";
-import { getPool } from "../db/pools";
-import { TronClient } from "../tron/client";
-import { optionDescription, processMessage } from "../i18n";
+import { processMessage } from "../i18n";
 import { idempotently } from "../idempotency";
 import { AmountString, errorResponses, IdempotencyHeader, IdParam, identity, router, TronAddress } from "./common";
-import { formatAmount } from "../domain/amount";
-import type { Context } from "hono";
-import type { AppEnv } from "../app-env";
+import { ActionResult, body, json, ownOr404, poolOf, requireStatus, Withdrawal } from "./withdrawal-shared";
 
 export const withdrawalRoutes = router();
-
-const Withdrawal = z
-  .object({
-    id: z.string(),
-    asset: z.literal("USDT"),
-    to_address: z.string(),
-    amount: z.string(),
-    status: z.enum(WITHDRAWAL_STATUSES),
-    method: z.string().nullable(),
-    priority: z.number().int(),
-    energy_required: z.number().int().nullable(),
-    fee_trx: z.string(),
-    tx_id: z.string().nullable(),
-    failure_reason: z.string().nullable(),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi("Withdrawal");
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { "application/json": { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });
-
-async function ownOr404(c: Context<AppEnv>, id: string): Promise<WithdrawalRow> {
-  const w = await getOwnWithdrawal(c.env.DB, id, identity(c).userId);
-  // Another user's withdrawal is reported exactly like a missing one, so ids cannot be probed.
-  if (!w) throw new AppError("not_found", { what: "Withdrawal" });
-  return w;
-}
-
-function requireStatus(w: WithdrawalRow, ...allowed: WithdrawalRow["status"][]) {
-  if (!allowed.includes(w.status)) throw new AppError("invalid_state", { status: w.status, expected: allowed.join(" or ") });
-}
-
-function tron(c: Context<AppEnv>) {
-  return new TronClient(c.env.TRON_API_URL, { apiKey: c.env.TRON_API_KEY });
-}
-
-async function estimateEnergy(c: Context<AppEnv>, w: WithdrawalRow): Promise<{ energy: number; hotWallet: string }> {
-  const pool = await getPool(c.env.DB, w.pool_id);
-  if (!pool) throw new Error(`withdrawal ${w.id} names pool ${w.pool_id}, which does not exist`);
-  const energy = await tron(c).estimateTransferEnergy({ owner: pool.hot_wallet_address, contract: c.env.USDT_CONTRACT, to: w.to_address, amount: w.amount });
-  return { energy, hotWallet: pool.hot_wallet_address };
-}
 
 withdrawalRoutes.openapi(
   createRoute({
@@ -157,125 +108,73 @@ withdrawalRoutes.openapi(
   async (c) => c.json(withdrawalView(await ownOr404(c, c.req.valid("param").id)), 200),
 );
 
-const OptionSchema = z
-  .object({
-    method: z.enum(OPTION_METHODS),
-    immediate: z.boolean(),
-    cost_trx: z.string(),
-    cost_usd: z.string(),
-    estimated_wait_minutes: z.number().optional(),
-    provider: z.string().optional(),
-    available: z.boolean(),
-    reason: z.string().optional(),
-    description: z.string(),
-  })
-  .openapi("WithdrawalOption");
-
-withdrawalRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/withdrawals/{id}/check-options",
-    summary: "What the pool can do for this withdrawal now",
-    request: { params: IdParam },
-    responses: {
-      200: json(
-        z.object({
-          can_process_immediately: z.boolean(),
-          reason: z.string().nullable(),
-          required_energy: z.number().int(),
-          energy_available: z.number().int(),
-          options: z.array(OptionSchema),
-          recommendation: z.enum(OPTION_METHODS).nullable(),
-        }),
-        "Options",
-      ),
-      ...errorResponses,
-    },
-  }),
-  async (c) => {
-    const w = await ownOr404(c, c.req.valid("param").id);
-    requireStatus(w, "pending");
-    const [{ energy }, status] = await Promise.all([estimateEnergy(c, w), c.env.ENERGY_POOL.getByName(w.pool_id).status(w.pool_id)]);
-    await c.env.DB.prepare("UPDATE withdrawals SET energy_required = ?, updated_at = ? WHERE id = ? AND status = 'pending'").bind(energy, Date.now(), w.id).run();
-    const decision = buildOptions({ requiredEnergy: energy, availableEnergy: status.energy_available });
-    const lang = languageOf(c.req.header("accept-language"));
-    const price = parseUsdPrice(c.env.TRX_PRICE_USD);
-    return c.json(
-      {
-        can_process_immediately: decision.can_process_immediately,
-        reason: decision.reason,
-        required_energy: energy,
-        energy_available: status.energy_available,
-        options: decision.options.map(({ cost_sun, ...o }) => ({
-          ...o,
-          cost_trx: formatAmount(cost_sun),
-          cost_usd: usdOfSun(cost_sun, price),
-          description: optionDescription(o.method, lang),
-        })),
-        recommendation: decision.recommendation,
-      },
-      200,
-    );
-  },
-);
-
-const ProcessBody = z
-  .object({
-    method: z.enum(OPTION_METHODS),
-    priority: z.union([z.literal(0), z.literal(1)]).optional(),
-    provider: z.string().min(1).max(64).optional(),
-    postpone_until: z.iso.datetime({ offset: true }).optional(),
-  })
-  .strict();
-
-withdrawalRoutes.openapi(
-  createRoute({
-    method: "post",
-    path: "/withdrawals/{id}/process-with-option",
-    summary: "Carry the withdrawal out with the chosen option",
-    request: { params: IdParam, headers: IdempotencyHeader, ...body(ProcessBody) },
-    responses: {
-      200: json(z.object({ success: z.boolean(), result: z.object({ withdrawal: Withdrawal }), message: z.string() }), "Processed"),
-      ...errorResponses,
-    },
-  }),
-  async (c) =>
-    idempotently(c, async () => {
-    const { method } = c.req.valid("json");
-    const w = await ownOr404(c, c.req.valid("param").id);
-    requireStatus(w, "pending");
-    if (method !== "standard") throw new AppError("option_unavailable", { method });
-    const { energy } = await estimateEnergy(c, w);
-    const res = await c.env.ENERGY_POOL.getByName(w.pool_id).processStandard({
-      poolId: w.pool_id,
-      withdrawalId: w.id,
-      toAddress: w.to_address,
-      amount: w.amount,
-      energy,
-    });
-    if (!res.ok) throw new AppError(res.code, res.params);
-    const after = (await getOwnWithdrawal(c.env.DB, w.id, w.user_id))!;
-    const lang = languageOf(c.req.header("accept-language"));
-    const key = after.status === "failed" ? "standard_failed" : after.status === "broadcast" ? "standard_sent" : "standard_pending";
-    return c.json({ success: after.status !== "failed", result: { withdrawal: withdrawalView(after) }, message: processMessage(key, lang) }, 200);
-    }),
-);
-
 withdrawalRoutes.openapi(
   createRoute({
     method: "post",
     path: "/withdrawals/{id}/cancel",
-    summary: "Cancel a withdrawal that has not started; the amount is refunded",
+    summary: "Cancel a withdrawal that has not started (pending, queued or postponed); everything held is refunded",
     request: { params: IdParam, headers: IdempotencyHeader },
-    responses: { 200: json(z.object({ success: z.boolean(), result: z.object({ withdrawal: Withdrawal }), message: z.string() }), "Cancelled"), ...errorResponses },
+    responses: { 200: json(ActionResult, "Cancelled"), ...errorResponses },
   }),
   async (c) =>
     idempotently(c, async () => {
-    const w = await ownOr404(c, c.req.valid("param").id);
-    requireStatus(w, "pending");
-    const moved = await transition(c.env.DB, w.id, { from: ["pending"], to: "cancelled", holds: "release" });
-    const after = (await getOwnWithdrawal(c.env.DB, w.id, w.user_id))!;
-    if (!moved) requireStatus(after, "pending");
-    return c.json({ success: true, result: { withdrawal: withdrawalView(after) }, message: processMessage("cancelled", languageOf(c.req.header("accept-language"))) }, 200);
+      const w = await ownOr404(c, c.req.valid("param").id);
+      requireStatus(w, "pending", "queued", "postponed");
+      if (w.status === "pending") {
+        const moved = await transition(c.env.DB, w.id, { from: ["pending"], to: "cancelled", holds: { action: "release" }, notify: { kind: "cancelled" } });
+        if (!moved) requireStatus((await getOwnWithdrawal(c.env.DB, w.id, w.user_id))!, "pending");
+      } else {
+        // Queued and postponed entries live in the pool too: it removes them before refunding.
+        const res = await poolOf(c, w.pool_id).cancel(w.pool_id, w.id);
+        if (!res.ok) throw new AppError(res.code, res.params);
+      }
+      const after = (await getOwnWithdrawal(c.env.DB, w.id, w.user_id))!;
+      return c.json({ success: true, result: { withdrawal: withdrawalView(after) }, message: processMessage("cancelled", languageOf(c.req.header("accept-language"))) }, 200);
     }),
+);
+
+const QueueEntry = z.object({
+  withdrawal_id: z.string(),
+  position: z.number().int(),
+  priority: z.number().int(),
+  estimated_time: z.string().nullable(),
+  estimated_wait_minutes: z.number().nullable(),
+  queued_at: z.string(),
+});
+
+withdrawalRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/withdrawals/queue/my-position",
+    summary: "The caller's queued withdrawals: place in line and estimated start",
+    responses: { 200: json(z.object({ in_queue: z.boolean(), entries: z.array(QueueEntry) }), "Positions"), ...errorResponses },
+  }),
+  async (c) => {
+    const rows = (
+      await c.env.DB.prepare("SELECT id, pool_id FROM withdrawals WHERE user_id = ? AND status = 'queued' ORDER BY created_at LIMIT 100")
+        .bind(identity(c).userId)
+        .all<{ id: string; pool_id: string }>()
+    ).results;
+    const byPool = new Map<string, typeof rows>();
+    for (const r of rows) byPool.set(r.pool_id, [...(byPool.get(r.pool_id) ?? []), r]);
+    const now = Date.now();
+    const entries = (
+      await Promise.all(
+        [...byPool].map(async ([poolId, ws]) => {
+          const { chain_time, positions } = await poolOf(c, poolId).positions(poolId, ws.map((w) => w.id));
+          // Pool times are chain times; users read wall-clock times.
+          const wall = (t: number) => new Date(now + (t - chain_time)).toISOString();
+          return positions.map((p) => ({
+            withdrawal_id: p.withdrawal_id,
+            position: p.position,
+            priority: p.priority,
+            estimated_time: p.estimated_start === null ? null : wall(p.estimated_start),
+            estimated_wait_minutes: p.estimated_start === null ? null : Math.max(0, Math.ceil((p.estimated_start - chain_time) / 60_000)),
+            queued_at: wall(p.queued_at),
+          }));
+        }),
+      )
+    ).flat();
+    return c.json({ in_queue: entries.length > 0, entries }, 200);
+  },
 );

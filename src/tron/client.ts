@@ -12,6 +12,12 @@ export interface ChainParameters {
 export interface AccountEnergy {
   limit: number;
   used: number;
+  /** energy_window_size of the last consumption (thousandths of a slot when optimized). */
+  windowSize: number;
+  windowOptimized: boolean;
+  lastConsumeMs: number;
+  /** Timestamp of the head block the figures were read at: the pool's clock. */
+  headMs: number;
 }
 
 export interface UnsignedTransaction {
@@ -133,8 +139,20 @@ export class TronClient {
   }
 
   async accountEnergy(address: string): Promise<AccountEnergy> {
-    const json = await this.#post("/wallet/getaccountresource", { address, visible: true });
-    return { limit: num(json.EnergyLimit), used: num(json.EnergyUsed) };
+    const [resource, account, head] = await Promise.all([
+      this.#post("/wallet/getaccountresource", { address, visible: true }),
+      this.#post("/wallet/getaccount", { address, visible: true }),
+      this.nowBlock(false),
+    ]);
+    const r = account.account_resource ?? {};
+    return {
+      limit: num(resource.EnergyLimit),
+      used: num(resource.EnergyUsed),
+      windowSize: num(r.energy_window_size),
+      windowOptimized: r.energy_window_optimized === true,
+      lastConsumeMs: num(r.latest_consume_time_for_energy),
+      headMs: head.timestamp,
+    };
   }
 
   /** Energy of a USDT transfer simulated from the sender (`energy_used` includes the dynamic penalty). */

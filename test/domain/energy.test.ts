@@ -1,42 +1,70 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { availableEnergy, decayedUsage, slotsUntilAvailable, usagePercent, WINDOW_SLOTS } from "../../src/domain/energy";
+import { availableEnergy, consumeAt, rampFromAccount, slotsUntilFree, usageAfter, usagePercent, WINDOW_SLOTS } from "../../src/domain/energy";
 import { serviceStatus } from "../../src/domain/status";
 import { burnSun, feeLimitSun, MAX_FEE_LIMIT_SUN } from "../../src/domain/fees";
 import { buildOptions, recommend } from "../../src/domain/options";
 import { DEFAULT_FALLBACK_CONFIG } from "../../src/domain/config";
 
-describe("energy recovery (java-tron ResourceProcessor.recovery)", () => {
+describe("energy recovery (java-tron ResourceProcessor)", () => {
+  const full = (usage: number) => ({ usage, remainingSlots: WINDOW_SLOTS });
+
   it("decays linearly over the 24 h window", () => {
-    expect(decayedUsage(65_000, 0)).toBe(65_000);
-    expect(decayedUsage(65_000, 7_200)).toBe(48_750);
-    expect(decayedUsage(65_000, 14_400)).toBe(32_500);
-    expect(decayedUsage(65_000, WINDOW_SLOTS)).toBe(0);
-    expect(decayedUsage(65_000, WINDOW_SLOTS + 5)).toBe(0);
+    expect(usageAfter(full(65_000), 0)).toBe(65_000);
+    expect(usageAfter(full(65_000), 7_200)).toBe(48_750);
+    expect(usageAfter(full(65_000), 14_400)).toBe(32_500);
+    expect(usageAfter(full(65_000), WINDOW_SLOTS)).toBe(0);
+    expect(usageAfter(full(65_000), WINDOW_SLOTS + 5)).toBe(0);
   });
 
   it("never grows and never goes below zero", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000_000 }), fc.integer({ min: 0, max: 40_000 }), fc.integer({ min: 0, max: 40_000 }), (u, a, b) => {
+      fc.property(fc.integer({ min: 0, max: 10_000_000_000 }), fc.integer({ min: 1, max: WINDOW_SLOTS }), fc.integer({ min: 0, max: 40_000 }), fc.integer({ min: 0, max: 40_000 }), (u, w, a, b) => {
         const [early, late] = a <= b ? [a, b] : [b, a];
-        const x = decayedUsage(u, early);
-        const y = decayedUsage(u, late);
-        expect(x).toBeLessThanOrEqual(u + 1);
-        expect(y).toBeLessThanOrEqual(x);
-        expect(y).toBeGreaterThanOrEqual(0);
+        const r = { usage: u, remainingSlots: w };
+        expect(usageAfter(r, early)).toBeLessThanOrEqual(u);
+        expect(usageAfter(r, late)).toBeLessThanOrEqual(usageAfter(r, early));
+        expect(usageAfter(r, late)).toBeGreaterThanOrEqual(0);
       }),
     );
   });
 
+  it("merges new use into one ramp with a usage-weighted window (increaseV2)", () => {
+    // 40,000 used with 10,000 slots of its ramp left, 5,000 slots pass, then 20,000 more are used:
+    // remain 20,000 over 5,000 slots and 20,000 over a full window -> 40,000 over 16,900 slots.
+    const r = consumeAt({ usage: 40_000, remainingSlots: 10_000 }, 5_000, 20_000);
+    expect(r.usage).toBe(40_000);
+    expect(r.remainingSlots).toBe((20_000 * 5_000 + 20_000 * WINDOW_SLOTS) / 40_000);
+    expect(consumeAt({ usage: 0, remainingSlots: WINDOW_SLOTS }, 10, 5_000)).toEqual({ usage: 5_000, remainingSlots: WINDOW_SLOTS });
+  });
+
+  it("reads the ramp from getaccount's window fields", () => {
+    const base = { used: 30_000, lastConsumeMs: 1_000_000, headMs: 1_000_000 + 3_000 * 800 };
+    expect(rampFromAccount({ ...base, windowSize: 28_800_000, windowOptimized: true })).toEqual({ usage: 30_000, remainingSlots: 28_000 });
+    expect(rampFromAccount({ ...base, windowSize: 28_800, windowOptimized: false })).toEqual({ usage: 30_000, remainingSlots: 28_000 });
+    expect(rampFromAccount({ ...base, windowSize: 0, windowOptimized: false, lastConsumeMs: 0 }).remainingSlots).toBe(WINDOW_SLOTS);
+  });
+
   it("predicts the first slot at which the needed energy is free", () => {
-    const pool = { limit: 1_000_000, used: 1_000_000, reserved: 0 };
-    const s = slotsUntilAvailable(pool, 65_000)!;
-    expect(pool.limit - decayedUsage(pool.used, s)).toBeGreaterThanOrEqual(65_000);
-    expect(pool.limit - decayedUsage(pool.used, s - 1)).toBeLessThan(65_000);
-    expect(s).toBeGreaterThan(1_800);
-    expect(s).toBeLessThan(1_900);
-    expect(slotsUntilAvailable({ limit: 100, used: 0, reserved: 0 }, 50)).toBe(0);
-    expect(slotsUntilAvailable({ limit: 100, used: 0, reserved: 60 }, 50)).toBeNull();
+    const ramp = full(1_000_000);
+    const s = slotsUntilFree(ramp, 1_000_000, 65_000)!;
+    expect(1_000_000 - usageAfter(ramp, s)).toBeGreaterThanOrEqual(65_000);
+    expect(1_000_000 - usageAfter(ramp, s - 1)).toBeLessThan(65_000);
+    expect(s).toBe(1_872);
+    expect(slotsUntilFree(full(0), 100, 50)).toBe(0);
+    expect(slotsUntilFree(full(0), 100, 150)).toBeNull();
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 1, max: WINDOW_SLOTS }), fc.integer({ min: 1, max: 1e9 }), fc.integer({ min: 1, max: 1e9 }), (u, w, limit, need) => {
+        const r = { usage: u, remainingSlots: w };
+        const t = slotsUntilFree(r, limit, need);
+        if (need > limit) {
+          expect(t).toBeNull();
+          return;
+        }
+        expect(limit - usageAfter(r, t!)).toBeGreaterThanOrEqual(need - 1e-6);
+        if (t! > 0) expect(limit - usageAfter(r, t! - 1)).toBeLessThan(need);
+      }),
+    );
   });
 
   it("counts reservations against availability", () => {
@@ -77,18 +105,59 @@ describe("fees", () => {
 });
 
 describe("options", () => {
-  it("offers the standard path when the pool covers the energy", () => {
-    const d = buildOptions({ requiredEnergy: 65_000, availableEnergy: 65_000 });
+  const base = {
+    requiredEnergy: 65_000,
+    availableEnergy: 65_000,
+    queueWaiting: 0,
+    config: DEFAULT_FALLBACK_CONFIG,
+    energyFeeSun: 100,
+    transactionFeeSun: 1_000,
+    userTrxSun: 100_000_000,
+    waitSlots: { normal: 1_200, priority: 600 },
+  };
+
+  it("offers the standard path when the pool covers the energy and nobody waits", () => {
+    const d = buildOptions(base);
     expect(d.can_process_immediately).toBe(true);
     expect(d.options.map((o) => o.method)).toEqual(["standard"]);
     expect(d.recommendation).toBe("standard");
   });
 
-  it("reports energy_insufficient when it does not", () => {
-    const d = buildOptions({ requiredEnergy: 65_001, availableEnergy: 65_000 });
+  it("keeps free energy for the queue while anyone waits", () => {
+    const d = buildOptions({ ...base, queueWaiting: 1 });
     expect(d.can_process_immediately).toBe(false);
+    expect(d.reason).toBe("queue_waiting");
+  });
+
+  it("prices every alternative when energy is short", () => {
+    const d = buildOptions({ ...base, availableEnergy: 10_000 });
     expect(d.reason).toBe("energy_insufficient");
-    expect(d.recommendation).toBeNull();
+    const [trx, queue, priority, postpone] = d.options;
+    // (65,000 × 100 + 345 × 1,000) × 1.5
+    expect(trx).toMatchObject({ method: "trx_payment", immediate: true, cost_sun: 10_267_500, available: true });
+    expect(queue).toMatchObject({ method: "queue_wait", priority: 0, cost_sun: 0, estimated_wait_minutes: 60, available: true });
+    expect(priority).toMatchObject({ method: "queue_wait", priority: 1, cost_sun: 5_000_000, estimated_wait_minutes: 30, available: true });
+    expect(postpone).toMatchObject({ method: "postpone", suggested_after_slots: 1_200, available: true });
+    expect(d.recommendation).toBe("trx_payment");
+  });
+
+  it("explains why an option is unavailable", () => {
+    const poor = buildOptions({ ...base, availableEnergy: 0, userTrxSun: 4_000_000 });
+    expect(poor.options[0]).toMatchObject({ method: "trx_payment", available: false, reason: "below_min_trx_balance" });
+    expect(poor.options[2]).toMatchObject({ priority: 1, available: false, reason: "insufficient_trx_balance" });
+    // Nothing immediate: the cheapest available (the free queue) is recommended.
+    expect(poor.recommendation).toBe("queue_wait");
+    const short = buildOptions({ ...base, availableEnergy: 0, userTrxSun: 10_000_000, config: { ...DEFAULT_FALLBACK_CONFIG, trx_payment_min_balance: 1 } });
+    expect(short.options[0]).toMatchObject({ available: false, reason: "insufficient_trx_balance" });
+    const slow = buildOptions({ ...base, availableEnergy: 0, waitSlots: { normal: 24 * 1_200 + 1, priority: null } });
+    expect(slow.options[1]).toMatchObject({ available: false, reason: "queue_wait_exceeds_max" });
+    expect(slow.options[2]).toMatchObject({ available: false, reason: "never_fits" });
+  });
+
+  it("lists only enabled options", () => {
+    const d = buildOptions({ ...base, availableEnergy: 0, config: { ...DEFAULT_FALLBACK_CONFIG, trx_payment_enabled: false, queue_enabled: false } });
+    expect(d.options.map((o) => o.method)).toEqual(["postpone"]);
+    expect(d.recommendation).toBe("postpone");
   });
 
   it("recommends the cheapest available immediate option", () => {
@@ -100,5 +169,16 @@ describe("options", () => {
         { method: "standard", immediate: true, cost_sun: 5_000_000, available: true },
       ]),
     ).toBe("standard");
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ method: fc.constantFrom(...(["trx_payment", "queue_wait", "external_pool", "postpone"] as const)), immediate: fc.boolean(), cost_sun: fc.nat(1e9), available: fc.boolean() })),
+        (options) => {
+          const r = recommend(options);
+          const immediate = options.filter((o) => o.available && o.immediate);
+          if (immediate.length) expect(immediate.filter((o) => o.method === r).some((o) => o.cost_sun === Math.min(...immediate.map((x) => x.cost_sun)))).toBe(true);
+          else if (!options.some((o) => o.available)) expect(r).toBeNull();
+        },
+      ),
+    );
   });
 });

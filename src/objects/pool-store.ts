@@ -1,0 +1,248 @@
+import { migratePoolStorage } from "./pool-schema";
+
+// Synchronous access to the EnergyPool's SQLite storage. Every method here runs without an await,
+// so a caller that combines several of them inside `transactionSync` gets one atomic step.
+
+export type Origin = "direct" | "queue" | "postponed";
+export type Wallet = "hot" | "fee";
+
+export interface TransferRow {
+  withdrawal_id: string;
+  tx_id: string;
+  wallet: Wallet;
+  signed_tx: string;
+  expiration: number;
+  state: "signed" | "broadcast" | "confirmed" | "failed";
+  attempts: number;
+  started_at: number;
+  [key: string]: SqlStorageValue;
+}
+
+export interface QueueRow {
+  withdrawal_id: string;
+  user_id: string;
+  priority: number;
+  seq: number;
+  energy: number;
+  to_address: string;
+  amount: number;
+  queued_at: number;
+  state: "waiting" | "starting";
+  [key: string]: SqlStorageValue;
+}
+
+export interface PostponedRow {
+  withdrawal_id: string;
+  user_id: string;
+  energy: number;
+  to_address: string;
+  amount: number;
+  due_at: number;
+  state: "waiting" | "starting";
+  [key: string]: SqlStorageValue;
+}
+
+export interface ReservationRow {
+  withdrawal_id: string;
+  energy: number;
+  origin: Origin;
+  created_at: number;
+  [key: string]: SqlStorageValue;
+}
+
+const AHEAD = "state = 'waiting' AND (priority > ? OR (priority = ? AND seq < ?))";
+
+export class PoolStore {
+  readonly #sql: SqlStorage;
+
+  constructor(sql: SqlStorage) {
+    this.#sql = sql;
+    migratePoolStorage(sql);
+  }
+
+  meta(key: string): string | null {
+    return this.#sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.#sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
+  }
+
+  /** Strictly increasing; the queue's arrival order. */
+  nextSeq(): number {
+    const next = Number(this.meta("queue_seq") ?? 0) + 1;
+    this.setMeta("queue_seq", String(next));
+    return next;
+  }
+
+  // Reservations
+
+  reservedEnergy(): number {
+    return this.#sql.exec("SELECT coalesce(sum(energy), 0) AS e FROM reservations").one().e as number;
+  }
+
+  reservation(withdrawalId: string): ReservationRow | null {
+    return this.#sql.exec<ReservationRow>("SELECT * FROM reservations WHERE withdrawal_id = ?", withdrawalId).toArray()[0] ?? null;
+  }
+
+  reserve(withdrawalId: string, energy: number, origin: Origin, now: number): void {
+    this.#sql.exec("INSERT INTO reservations (withdrawal_id, energy, origin, created_at) VALUES (?, ?, ?, ?)", withdrawalId, energy, origin, now);
+  }
+
+  release(withdrawalId: string): void {
+    this.#sql.exec("DELETE FROM reservations WHERE withdrawal_id = ?", withdrawalId);
+  }
+
+  /** Reservations older than `before` with no transfer behind them. */
+  orphanReservations(before: number): ReservationRow[] {
+    return this.#sql
+      .exec<ReservationRow>(
+        "SELECT r.* FROM reservations r LEFT JOIN transfers t ON t.withdrawal_id = r.withdrawal_id WHERE t.withdrawal_id IS NULL AND r.created_at < ?",
+        before,
+      )
+      .toArray();
+  }
+
+  // Transfers
+
+  transfer(withdrawalId: string): TransferRow | null {
+    return this.#sql.exec<TransferRow>("SELECT * FROM transfers WHERE withdrawal_id = ?", withdrawalId).toArray()[0] ?? null;
+  }
+
+  openTransfers(): TransferRow[] {
+    return this.#sql.exec<TransferRow>("SELECT * FROM transfers WHERE state IN ('signed','broadcast') ORDER BY created_at").toArray();
+  }
+
+  insertTransfer(t: { withdrawalId: string; txId: string; wallet: Wallet; signed: string; expiration: number; startedAt: number }, now: number): void {
+    this.#sql.exec(
+      "INSERT INTO transfers (withdrawal_id, tx_id, wallet, signed_tx, expiration, state, attempts, started_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'signed', 0, ?, ?, ?)",
+      t.withdrawalId, t.txId, t.wallet, t.signed, t.expiration, t.startedAt, now, now,
+    );
+  }
+
+  markBroadcast(withdrawalId: string): void {
+    this.#sql.exec("UPDATE transfers SET state = 'broadcast' WHERE withdrawal_id = ? AND state = 'signed'", withdrawalId);
+  }
+
+  recordAttempt(withdrawalId: string, error: string | null, now: number): void {
+    this.#sql.exec("UPDATE transfers SET attempts = attempts + 1, last_error = ?, updated_at = ? WHERE withdrawal_id = ?", error, now, withdrawalId);
+  }
+
+  finishTransfer(withdrawalId: string, state: "confirmed" | "failed", now: number): void {
+    this.#sql.exec("UPDATE transfers SET state = ?, updated_at = ? WHERE withdrawal_id = ?", state, now, withdrawalId);
+  }
+
+  openTransferCount(): number {
+    return this.#sql.exec("SELECT count(*) AS n FROM transfers WHERE state IN ('signed','broadcast')").one().n as number;
+  }
+
+  // Queue
+
+  enqueue(e: Omit<QueueRow, "seq" | "state">): void {
+    this.#sql.exec(
+      "INSERT INTO queue (withdrawal_id, user_id, priority, seq, energy, to_address, amount, queued_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'waiting') ON CONFLICT DO NOTHING",
+      e.withdrawal_id, e.user_id, e.priority, this.nextSeq(), e.energy, e.to_address, e.amount, e.queued_at,
+    );
+  }
+
+  queueEntry(withdrawalId: string): QueueRow | null {
+    return this.#sql.exec<QueueRow>("SELECT * FROM queue WHERE withdrawal_id = ?", withdrawalId).toArray()[0] ?? null;
+  }
+
+  queueHead(): QueueRow | null {
+    return this.#sql.exec<QueueRow>("SELECT * FROM queue WHERE state = 'waiting' ORDER BY priority DESC, seq LIMIT 1").toArray()[0] ?? null;
+  }
+
+  waitingCount(): number {
+    return this.#sql.exec("SELECT count(*) AS n FROM queue WHERE state = 'waiting'").one().n as number;
+  }
+
+  waitingByPriority(): Record<"0" | "1" | "2", number> {
+    const out = { "0": 0, "1": 0, "2": 0 };
+    for (const r of this.#sql.exec<{ priority: number; n: number }>("SELECT priority, count(*) AS n FROM queue WHERE state = 'waiting' GROUP BY priority")) {
+      out[String(r.priority) as "0" | "1" | "2"] = r.n;
+    }
+    return out;
+  }
+
+  /** 1-based place in line, counted on read. */
+  position(e: Pick<QueueRow, "priority" | "seq">): number {
+    return 1 + (this.#sql.exec(`SELECT count(*) AS n FROM queue WHERE ${AHEAD}`, e.priority, e.priority, e.seq).one().n as number);
+  }
+
+  /** Energy of every waiting entry ahead of a (possibly hypothetical) entry, in queue order. */
+  energiesAhead(e: Pick<QueueRow, "priority" | "seq">): number[] {
+    return this.#sql
+      .exec<{ energy: number }>(`SELECT energy FROM queue WHERE ${AHEAD} ORDER BY priority DESC, seq`, e.priority, e.priority, e.seq)
+      .toArray()
+      .map((r) => r.energy);
+  }
+
+  waiting(limit: number): QueueRow[] {
+    return this.#sql.exec<QueueRow>("SELECT * FROM queue WHERE state = 'waiting' ORDER BY priority DESC, seq LIMIT ?", limit).toArray();
+  }
+
+  waitedSince(before: number, limit: number): QueueRow[] {
+    return this.#sql.exec<QueueRow>("SELECT * FROM queue WHERE state = 'waiting' AND queued_at < ? ORDER BY queued_at LIMIT ?", before, limit).toArray();
+  }
+
+  setQueueState(withdrawalId: string, state: "waiting" | "starting"): void {
+    this.#sql.exec("UPDATE queue SET state = ? WHERE withdrawal_id = ?", state, withdrawalId);
+  }
+
+  setPriority(withdrawalId: string, priority: number): boolean {
+    return this.#sql.exec("UPDATE queue SET priority = ? WHERE withdrawal_id = ? AND state = 'waiting'", priority, withdrawalId).rowsWritten > 0;
+  }
+
+  dequeue(withdrawalId: string): void {
+    this.#sql.exec("DELETE FROM queue WHERE withdrawal_id = ?", withdrawalId);
+  }
+
+  // Postponed
+
+  postpone(p: Omit<PostponedRow, "state">): void {
+    this.#sql.exec(
+      "INSERT INTO postponed (withdrawal_id, user_id, energy, to_address, amount, due_at, state) VALUES (?, ?, ?, ?, ?, ?, 'waiting') ON CONFLICT DO NOTHING",
+      p.withdrawal_id, p.user_id, p.energy, p.to_address, p.amount, p.due_at,
+    );
+  }
+
+  postponedEntry(withdrawalId: string): PostponedRow | null {
+    return this.#sql.exec<PostponedRow>("SELECT * FROM postponed WHERE withdrawal_id = ?", withdrawalId).toArray()[0] ?? null;
+  }
+
+  duePostponed(now: number, limit: number): PostponedRow[] {
+    return this.#sql.exec<PostponedRow>("SELECT * FROM postponed WHERE state = 'waiting' AND due_at <= ? ORDER BY due_at LIMIT ?", now, limit).toArray();
+  }
+
+  setPostponedState(withdrawalId: string, state: "waiting" | "starting"): void {
+    this.#sql.exec("UPDATE postponed SET state = ? WHERE withdrawal_id = ?", state, withdrawalId);
+  }
+
+  unpostpone(withdrawalId: string): void {
+    this.#sql.exec("DELETE FROM postponed WHERE withdrawal_id = ?", withdrawalId);
+  }
+
+  postponedCount(): number {
+    return this.#sql.exec("SELECT count(*) AS n FROM postponed").one().n as number;
+  }
+
+  /** Whether the alarm still has something to do: it is not scheduled when there is none. */
+  hasWork(): boolean {
+    return (
+      (this.#sql.exec(
+        "SELECT (SELECT count(*) FROM transfers WHERE state IN ('signed','broadcast')) + (SELECT count(*) FROM reservations) + (SELECT count(*) FROM queue) + (SELECT count(*) FROM postponed) AS n",
+      ).one().n as number) > 0
+    );
+  }
+
+  /** Whether the pool already tracks this withdrawal in any form. */
+  knows(withdrawalId: string): boolean {
+    return (
+      (this.#sql.exec(
+        "SELECT (SELECT count(*) FROM queue WHERE withdrawal_id = ?1) + (SELECT count(*) FROM postponed WHERE withdrawal_id = ?1) + (SELECT count(*) FROM reservations WHERE withdrawal_id = ?1) + (SELECT count(*) FROM transfers WHERE withdrawal_id = ?1) AS n",
+        withdrawalId,
+      ).one().n as number) > 0
+    );
+  }
+}
