@@ -1,5 +1,7 @@
 import { env, exports } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { sign } from "hono/jwt";
+import { addressOfKey } from "../src/tron/signer";
 
 export const HOT_WALLET = "TUVuiKMpkatA6dhkv4z7ZuVEfdcpMApx9b";
 export const FEE_WALLET = "TCLBgkbfVkJroVBJVqBEsxtPNQEQMTQCLQ";
@@ -83,4 +85,69 @@ export async function credit(userId: string, asset: "TRX" | "USDT", amount: stri
 export async function balances(userId: string) {
   const res = await call("/api/v1/balances", { token: await tokenFor(userId) });
   return res.body as { balances: { TRX: string; USDT: string }; held: { TRX: string; USDT: string } };
+}
+
+export const pool = () => env.ENERGY_POOL.getByName(POOL_ID);
+
+export async function createWithdrawal(user: string, to = HOLDER, amount = "1") {
+  const res = await call("/api/v1/withdrawals", { token: await tokenFor(user), body: { to_address: to, amount }, idempotencyKey: newKey("create") });
+  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; [k: string]: any };
+}
+
+export async function checkOptions(user: string, id: string) {
+  return call(`/api/v1/withdrawals/${id}/check-options`, { method: "POST", token: await tokenFor(user) });
+}
+
+export async function choose(user: string, id: string, body: Record<string, unknown>) {
+  return call(`/api/v1/withdrawals/${id}/process-with-option`, { token: await tokenFor(user), body, idempotencyKey: newKey("choose") });
+}
+
+export async function withdrawal(user: string, id: string) {
+  return (await call(`/api/v1/withdrawals/${id}`, { token: await tokenFor(user) })).body;
+}
+
+/** Moves the chain clock forward, then lets the pool's alarm run once if it is scheduled. */
+export async function advance(seconds: number): Promise<boolean> {
+  await devnet("/devnet/time/advance", { seconds });
+  return runDurableObjectAlarm(pool());
+}
+
+/**
+ * Spends the pool's energy with standard withdrawals until it refuses one (that one is cancelled),
+ * then lets the transfers settle: afterwards less than one transfer's energy is free.
+ */
+export async function exhaustPool(user: string) {
+  for (;;) {
+    const w = await createWithdrawal(user);
+    const res = await choose(user, w.id, { method: "standard" });
+    if (res.status === 409 && res.body.error.code === "energy_insufficient") {
+      await call(`/api/v1/withdrawals/${w.id}/cancel`, { method: "POST", token: await tokenFor(user), idempotencyKey: newKey("cancel") });
+      break;
+    }
+    if (res.status !== 200) throw new Error(`standard failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  await advance(90);
+}
+
+let freshCounter = 0x4000;
+/** An address that never held USDT: a transfer to it costs ~130k energy. */
+export async function freshAddress(): Promise<string> {
+  return addressOfKey((++freshCounter).toString(16).padStart(64, "0"));
+}
+
+/** The pool's transfers in the order they were started. */
+export async function startedTransfers(): Promise<Array<{ withdrawal_id: string; tx_id: string; wallet: string; started_at: number }>> {
+  return runInDurableObject(pool(), (_instance, state) =>
+    state.storage.sql.exec<{ withdrawal_id: string; tx_id: string; wallet: string; started_at: number }>("SELECT withdrawal_id, tx_id, wallet, started_at FROM transfers ORDER BY rowid").toArray(),
+  );
+}
+
+export async function receipt(txId: string): Promise<any> {
+  const res = await fetch(`${env.DEVNET_URL}/walletsolidity/gettransactioninfobyid`, { method: "POST", body: JSON.stringify({ value: txId }) });
+  return res.json();
+}
+
+export async function notifications(user: string) {
+  return (await call("/api/v1/notifications?limit=100", { token: await tokenFor(user) })).body.notifications as Array<{ withdrawal_id: string; kind: string; data: any }>;
 }

@@ -171,7 +171,7 @@ export class EnergyPool extends DurableObject<Env> {
   }
 
   /** The head of the queue for operators, with estimates. */
-  async queue(poolId: string, limit: number): Promise<{ chain_time: number; positions: QueuePosition[] }> {
+  async queueView(poolId: string, limit: number): Promise<{ chain_time: number; positions: QueuePosition[] }> {
     const { row } = await this.#bind(poolId);
     const snap = await this.#freshSnapshot(row.hot_wallet_address);
     const entries = this.#store.waiting(limit);
@@ -339,6 +339,12 @@ export class EnergyPool extends DurableObject<Env> {
     return { ok: true, value: positions[0] };
   }
 
+  /** The operator changed the pool's row (fallback config): stop using the cached copy now. */
+  async reloadConfig(poolId: string): Promise<void> {
+    this.#pool = null;
+    await this.#bind(poolId);
+  }
+
   // ---------------------------------------------------------------- alarm
 
   /** Called by the cron: finds work a crash left in D1 only, and makes sure the alarm is set. */
@@ -358,7 +364,13 @@ export class EnergyPool extends DurableObject<Env> {
   async #runTick(): Promise<void> {
     const poolId = this.#store.meta("pool_id");
     if (!poolId) return;
-    await this.#bind(poolId);
+    const { row } = await this.#bind(poolId);
+    // A tick decides with the chain as it is now, not as a request saw it a few seconds ago.
+    try {
+      this.#snapshot = await this.#fetchSnapshot(row.hot_wallet_address);
+    } catch (e) {
+      log("pool_tick_error", { pool_id: poolId, step: "snapshot", error: errorText(e) });
+    }
     const steps: Array<[string, () => Promise<void>]> = [
       ["follow_transfers", () => this.#followTransfers()],
       ["restore_from_d1", () => this.#restoreFromD1()],

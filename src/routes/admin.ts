@@ -101,7 +101,7 @@ adminRoutes.openapi(
   async (c) => {
     const { pool_id, limit } = c.req.valid("query");
     const row = await poolRowOr404(c, pool_id);
-    const { chain_time, positions } = await c.env.ENERGY_POOL.getByName(row.id).queue(row.id, limit);
+    const { chain_time, positions } = await c.env.ENERGY_POOL.getByName(row.id).queueView(row.id, limit);
     const now = Date.now();
     const wall = (t: number) => new Date(now + (t - chain_time)).toISOString();
     return c.json(
@@ -198,6 +198,7 @@ adminRoutes.openapi(
       queue_priority_fee: amountUnits(input.queue_priority_fee),
     };
     await c.env.DB.prepare("UPDATE pools SET fallback_config = ? WHERE id = ?").bind(JSON.stringify(cfg), row.id).run();
+    await c.env.ENERGY_POOL.getByName(row.id).reloadConfig(row.id);
     log("fallback_config_updated", { pool_id: row.id, by: identity(c).userId, config: cfg });
     return c.json({ pool_id: row.id, config: configView(cfg) }, 200);
   },
