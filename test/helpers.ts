@@ -74,6 +74,8 @@ export async function seedWorld(opts: { stakeTrx?: number; config?: Record<strin
       env.DB.prepare("INSERT OR IGNORE INTO users (id, display_name, role, created_at) VALUES (?, ?, ?, ?)").bind(u, u, u === "ops" ? "admin" : "user", now),
     ),
   ]);
+  // The chain was replaced under the pool: it must not answer from its view of the old one.
+  await env.ENERGY_POOL.getByName(POOL_ID).refresh(POOL_ID);
 }
 
 export async function credit(userId: string, asset: "TRX" | "USDT", amount: string) {

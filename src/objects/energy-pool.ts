@@ -339,9 +339,10 @@ export class EnergyPool extends DurableObject<Env> {
     return { ok: true, value: positions[0] };
   }
 
-  /** The operator changed the pool's row (fallback config): stop using the cached copy now. */
-  async reloadConfig(poolId: string): Promise<void> {
+  /** Something changed outside (the operator's config, a stake): drop the cached copies now. */
+  async refresh(poolId: string): Promise<void> {
     this.#pool = null;
+    this.#snapshot = null;
     await this.#bind(poolId);
   }
 

@@ -198,7 +198,7 @@ adminRoutes.openapi(
       queue_priority_fee: amountUnits(input.queue_priority_fee),
     };
     await c.env.DB.prepare("UPDATE pools SET fallback_config = ? WHERE id = ?").bind(JSON.stringify(cfg), row.id).run();
-    await c.env.ENERGY_POOL.getByName(row.id).reloadConfig(row.id);
+    await c.env.ENERGY_POOL.getByName(row.id).refresh(row.id);
     log("fallback_config_updated", { pool_id: row.id, by: identity(c).userId, config: cfg });
     return c.json({ pool_id: row.id, config: configView(cfg) }, 200);
   },

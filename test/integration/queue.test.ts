@@ -1,6 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createScheduledController, evictDurableObject, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import worker from "../../src/worker";
 import {
   advance, balances, call, choose, createWithdrawal, credit, devnet, exhaustPool, freshAddress, HOT_WALLET, newKey, notifications, pool, POOL_ID, seedWorld, startedTransfers, tokenFor, withdrawal,
@@ -127,9 +127,7 @@ describe("queue", () => {
     await runInDurableObject(pool(), (_i, state) => state.storage.deleteAlarm());
     expect((await myPosition("alice")).in_queue).toBe(false);
     // No alarm is set: the cron wakes the pool, which finds the entry in D1.
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/5 * * * *" }), env, ctx);
-    await waitOnExecutionContext(ctx);
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/5 * * * *" }), env);
     expect((await myPosition("alice")).entries).toEqual([expect.objectContaining({ withdrawal_id: w.id, position: 1 })]);
     expect(await runInDurableObject(pool(), (_i, state) => state.storage.getAlarm())).not.toBeNull();
   });
