@@ -1,6 +1,7 @@
 import { beforeAll, beforeEach, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import { advance, balances, call, choose, createWithdrawal, credit, exhaustPool, newKey, notifications, seedWorld, tokenFor, withdrawal } from "../helpers";
+import { runInDurableObject } from "cloudflare:test";
+import { advance, balances, call, choose, createWithdrawal, credit, exhaustPool, newKey, notifications, pool, seedWorld, tokenFor, withdrawal } from "../helpers";
 
 beforeAll(async () => {
   await seedWorld();
@@ -35,6 +36,8 @@ it("sleeps until the model's predicted time, then goes through the pool", async 
   expect((await withdrawal("alice", w.id)).status).toBe("completed");
   const kinds = (await notifications("alice")).filter((n) => n.withdrawal_id === w.id).map((n) => n.kind);
   expect(kinds).toEqual(expect.arrayContaining(["postponed", "postpone_due", "completed"]));
+  // Nothing queued, postponed or in flight any more: the pool stops waking itself.
+  expect(await runInDurableObject(pool(), (_i, state) => state.storage.getAlarm())).toBeNull();
 });
 
 it("returns to pending and tells the user when energy is still short at the due time", async () => {
