@@ -2,6 +2,7 @@
 import { toHexAddress } from './address.js';
 import type { Chain } from './chain.js';
 import type { FaultQueue } from './faults.js';
+import type { HookSink } from './hooks.js';
 
 export interface ControlResponse {
   status: number;
@@ -11,6 +12,7 @@ export interface ControlResponse {
 export interface ControlContext {
   chain: Chain;
   faults: FaultQueue;
+  hooks: HookSink;
   method: string;
   path: string;
   query: URLSearchParams;
@@ -73,10 +75,17 @@ const routes: Record<string, (ctx: ControlContext) => unknown> = {
     faults.clear();
     return { cleared };
   },
-  'POST /devnet/reset': ({ chain, faults }) => {
+  'POST /devnet/reset': ({ chain, faults, hooks }) => {
     chain.reset();
     faults.clear();
+    hooks.reset();
     return { genesis_timestamp: chain.blocks.genesisTimestamp, ...headOf(chain) };
+  },
+  'GET /devnet/hooks': ({ hooks }) => ({ received: hooks.received }),
+  'POST /devnet/hooks/fail': ({ hooks, body }) => {
+    const count = units(body.count, 'count');
+    hooks.failNext(Number(count));
+    return { failing_next: Number(count) };
   },
   'GET /devnet/state': ({ chain, faults }) => ({ ...chain.state(), faults: faults.list() }),
   'GET /devnet/transactions': ({ chain, query }) => {

@@ -4,6 +4,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Chain } from './chain.js';
 import { control } from './control-api.js';
 import type { FaultQueue } from './faults.js';
+import type { HookSink } from './hooks.js';
 import { stringify } from './json.js';
 import { walletRoute, type Params } from './wallet-api.js';
 
@@ -12,6 +13,7 @@ export interface DevnetParts {
   faults: FaultQueue;
   /** Timers of requests an injected fault keeps hanging; cleared on shutdown. */
   hangs: Set<NodeJS.Timeout>;
+  hooks: HookSink;
 }
 
 const logging = () => process.env.DEVNET_LOG === '1';
@@ -96,7 +98,7 @@ function handleControl(parts: DevnetParts, res: ServerResponse, method: string, 
     send(res, 400, { error: 'body must be a JSON object' });
     return 400;
   }
-  const answer = control({ chain: parts.chain, faults: parts.faults, method, path, query, body: body as Record<string, unknown> });
+  const answer = control({ chain: parts.chain, faults: parts.faults, hooks: parts.hooks, method, path, query, body: body as Record<string, unknown> });
   const { status, body: reply } = answer ?? { status: 404, body: { error: `no such devnet endpoint: ${method} ${path}` } };
   send(res, status, reply);
   return status;
@@ -113,9 +115,15 @@ export function requestListener(parts: DevnetParts): RequestListener {
       const text = Buffer.concat(chunks).toString('utf8');
       let status: number | null;
       try {
-        status = url.pathname.startsWith('/devnet/')
-          ? handleControl(parts, res, method, url.pathname, text, url.searchParams)
-          : handleWallet(parts, req, res, url.pathname, text, url.searchParams);
+        if (url.pathname.startsWith('/hooks/') && method === 'POST') {
+          const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+          status = parts.hooks.receive(url.pathname.slice('/hooks/'.length), headers, text);
+          send(res, status, { ok: status === 200 });
+        } else {
+          status = url.pathname.startsWith('/devnet/')
+            ? handleControl(parts, res, method, url.pathname, text, url.searchParams)
+            : handleWallet(parts, req, res, url.pathname, text, url.searchParams);
+        }
       } catch (error) {
         send(res, 500, { error: (error as Error).message });
         status = 500;

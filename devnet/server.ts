@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Chain } from './chain.js';
 import { FaultQueue } from './faults.js';
+import { HookSink } from './hooks.js';
 import { requestListener, type DevnetParts } from './http.js';
 
 export interface DevnetHandle {
@@ -12,7 +13,7 @@ export interface DevnetHandle {
 }
 
 export async function startDevnet({ port, host = '127.0.0.1' }: { port: number; host?: string }): Promise<DevnetHandle> {
-  const parts: DevnetParts = { chain: new Chain(), faults: new FaultQueue(), hangs: new Set() };
+  const parts: DevnetParts = { chain: new Chain(), faults: new FaultQueue(), hangs: new Set(), hooks: new HookSink() };
   const server = createServer(requestListener(parts));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

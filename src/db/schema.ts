@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Balances change only through ledger_entries: a trigger (migrations/0001_ledger_triggers.sql)
 // applies every inserted entry to `balances`, and the CHECK constraints there make any batch that
@@ -140,4 +140,63 @@ export const notifications = sqliteTable(
     readAt: integer("read_at"),
   },
   (t) => [index("notifications_user_created").on(t.userId, t.createdAt)],
+);
+
+// A WebSocket ticket is stored hashed: it is a bearer credential for one upgrade, within 60 s.
+export const wsTickets = sqliteTable(
+  "ws_tickets",
+  {
+    ticketHash: text("ticket_hash").primaryKey(),
+    userId: text("user_id").notNull(),
+    role: text("role", { enum: ["user", "admin"] }).notNull(),
+    poolId: text("pool_id").notNull(),
+    lang: text("lang").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [index("ws_tickets_expires").on(t.expiresAt)],
+);
+
+export const webhooks = sqliteTable("webhooks", {
+  id: text("id").primaryKey(),
+  // null: alerts of every pool.
+  poolId: text("pool_id"),
+  kind: text("kind", { enum: ["slack", "discord", "generic"] }).notNull(),
+  url: text("url").notNull(),
+  // generic only: the HMAC-SHA256 key the receiver verifies `timestamp.body` with.
+  secret: text("secret"),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const alerts = sqliteTable(
+  "alerts",
+  {
+    id: text("id").primaryKey(),
+    poolId: text("pool_id").notNull(),
+    level: text("level", { enum: ["warning", "critical", "recovery"] }).notNull(),
+    usagePercentage: real("usage_percentage").notNull(),
+    energyAvailable: integer("energy_available").notNull(),
+    energyLimit: integer("energy_limit").notNull(),
+    message: text("message").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("alerts_pool_created").on(t.poolId, t.createdAt)],
+);
+
+export const alertDeliveries = sqliteTable(
+  "alert_deliveries",
+  {
+    id: text("id").primaryKey(),
+    alertId: text("alert_id").notNull(),
+    channel: text("channel", { enum: ["webhook", "websocket"] }).notNull(),
+    webhookId: text("webhook_id"),
+    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("alert_deliveries_alert").on(t.alertId)],
 );

@@ -81,18 +81,19 @@ export interface Transition {
 }
 
 /**
- * Applies the transition if the withdrawal is in one of `from`; returns whether it did. Every other
+ * Applies the transition if the withdrawal is in one of `from`; returns the updated row if it did,
+ * null if it did not. Every other
  * statement of the batch is conditioned on the withdrawal having just reached `to` (same
  * updated_at), because a D1 batch cannot branch.
  */
-export async function transition(db: D1Database, id: string, t: Transition, now = Date.now()): Promise<boolean> {
+export async function transition(db: D1Database, id: string, t: Transition, now = Date.now()): Promise<WithdrawalRow | null> {
   const sets = Object.entries(t.set ?? {});
   const assignments = ["status = ?", "updated_at = ?", ...sets.map(([k]) => `${k} = ?`)].join(", ");
   const placeholders = t.from.map(() => "?").join(", ");
   const happened = "EXISTS (SELECT 1 FROM withdrawals WHERE id = ? AND status = ? AND updated_at = ?)";
   const statements = [
     db
-      .prepare(`UPDATE withdrawals SET ${assignments} WHERE id = ? AND status IN (${placeholders})`)
+      .prepare(`UPDATE withdrawals SET ${assignments} WHERE id = ? AND status IN (${placeholders}) RETURNING *`)
       .bind(t.to, now, ...sets.map(([, v]) => v ?? null), id, ...t.from),
   ];
   if (t.holds) {
@@ -123,8 +124,8 @@ export async function transition(db: D1Database, id: string, t: Transition, now 
     );
   }
   try {
-    const [first] = await db.batch(statements);
-    return (first.meta.changes ?? 0) > 0;
+    const [first] = await db.batch<WithdrawalRow>(statements);
+    return first.results[0] ?? null;
   } catch (e) {
     if (t.hold && String(e).includes("CHECK constraint failed")) throw new InsufficientBalanceError(t.hold.asset);
     throw e;

@@ -5,12 +5,21 @@ import { availableEnergy, consumeAt, rampFromAccount, SLOT_MS, usagePercent, typ
 import { feeLimitSun } from "../domain/fees";
 import { estimateStarts, type Priority } from "../domain/queue";
 import type { FallbackConfig } from "../domain/config";
+import { nextAlert, type AlertLevel } from "../domain/alerts";
+import { userView } from "../domain/status";
 import { fallbackConfigOf, getPool, type PoolRow } from "../db/pools";
-import { getWithdrawal, InsufficientBalanceError, transition, type WithdrawalRow } from "../db/withdrawals";
+import { getWithdrawal, InsufficientBalanceError, transition, withdrawalView, type Transition, type WithdrawalRow } from "../db/withdrawals";
+import { statusMessage } from "../i18n";
 import { TronClient, type SignedTransaction, type TransactionInfo } from "../tron/client";
 import { addressOfKey, assertIsTransfer, restamp, signTransaction } from "../tron/signer";
 import { log } from "../log";
 import { PoolStore, type Origin, type TransferRow, type Wallet } from "./pool-store";
+import { ADMIN_CHANNEL, PoolSockets, USER_CHANNEL, userTag, type SocketIdentity } from "./pool-sockets";
+import { PoolAlerts } from "./pool-alerts";
+
+// Headers the Worker sets on a WebSocket upgrade after checking the ticket; the object is reachable
+// only through the Worker, so they are trusted here.
+export const WS_IDENTITY_HEADERS = { user: "x-pool-user", role: "x-pool-role", lang: "x-pool-lang", pool: "x-pool-id" } as const;
 
 // One EnergyPool per hot wallet. It is the only place that promises the wallet's energy, so the
 // check "does it fit?" and the reservation are one synchronous SQL step: no await between them
@@ -96,6 +105,10 @@ const fail = (code: ErrorCode, params: Record<string, string | number> = {}): Po
 export class EnergyPool extends DurableObject<Env> {
   readonly #store: PoolStore;
   readonly #tron: TronClient;
+  readonly #sockets: PoolSockets;
+  readonly #alerts: PoolAlerts;
+  /** Users whose queue entries an operation added, moved or removed: they get a queue_update. */
+  readonly #queueTouched = new Set<string>();
   #snapshot: Snapshot | null = null;
   #refreshing: Promise<Snapshot> | null = null;
   #parameters: { energyFeeSun: number; transactionFeeSun: number; fetchedAt: number } | null = null;
@@ -106,6 +119,61 @@ export class EnergyPool extends DurableObject<Env> {
     super(ctx, env);
     this.#store = new PoolStore(ctx.storage.sql);
     this.#tron = new TronClient(env.TRON_API_URL, { apiKey: env.TRON_API_KEY });
+    this.#sockets = new PoolSockets(ctx);
+    this.#alerts = new PoolAlerts(env.DB, this.#store, this.#sockets);
+  }
+
+  // ---------------------------------------------------------------- subscribers
+
+  /** A WebSocket upgrade the Worker already authenticated (ticket, origin). */
+  async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
+    const h = (name: string) => request.headers.get(name) ?? "";
+    const id: SocketIdentity = {
+      userId: h(WS_IDENTITY_HEADERS.user),
+      role: h(WS_IDENTITY_HEADERS.role) === "admin" ? "admin" : "user",
+      lang: h(WS_IDENTITY_HEADERS.lang) === "ko" ? "ko" : "en",
+    };
+    if (!id.userId) return new Response("missing identity: connect through /api/v1/ws", { status: 400 });
+    const poolId = h(WS_IDENTITY_HEADERS.pool);
+    await this.#bind(poolId);
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.#sockets.accept(server, id);
+    const status = await this.status(poolId);
+    this.#sockets.sendOne(server, this.#energyMessage(status, id));
+    this.#sockets.sendOne(server, await this.#queueMessage(id.userId));
+    log("ws_connected", { pool_id: poolId, user_id: id.userId, role: id.role, sockets: this.#sockets.count() });
+    await this.#ensureAlarm();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const id = this.#sockets.identity(ws);
+    const poolId = this.#store.meta("pool_id");
+    if (!id || !poolId || typeof message !== "string") return;
+    // The one thing a client may ask: the current state again (after a reconnect, say).
+    if (message === "refresh" || message.includes('"refresh"')) {
+      this.#sockets.sendOne(ws, this.#energyMessage(await this.status(poolId), id));
+      this.#sockets.sendOne(ws, await this.#queueMessage(id.userId));
+    }
+  }
+
+  async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    // Closing back completes the handshake; without it clients see 1006.
+    this.#sockets.close(ws, code, reason);
+  }
+
+  async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    log("ws_error", { user_id: this.#sockets.identity(ws)?.userId ?? null, error: errorText(error) });
+    this.#sockets.close(ws, 1011, "error");
+  }
+
+  /** A change made outside the pool (created, or cancelled while pending): tell the owner. */
+  async announce(poolId: string, withdrawalId: string, event: string): Promise<void> {
+    await this.#bind(poolId);
+    const w = await getWithdrawal(this.env.DB, withdrawalId);
+    if (w) this.#announce(w, event);
+    await this.#publish();
   }
 
   // ---------------------------------------------------------------- reads
@@ -192,6 +260,10 @@ export class EnergyPool extends DurableObject<Env> {
 
   /** The standard path: the pool's own energy, now. Refused while anyone waits in the queue. */
   async processStandard(req: StartRequest): Promise<PoolResult<{ status: string }>> {
+    return this.#andPublish(this.#processStandardNow(req));
+  }
+
+  async #processStandardNow(req: StartRequest): Promise<PoolResult<{ status: string }>> {
     const { row } = await this.#bind(req.poolId);
     const snap = await this.#freshSnapshot(row.hot_wallet_address);
     const now = this.#chainNow(snap);
@@ -207,7 +279,7 @@ export class EnergyPool extends DurableObject<Env> {
     log("energy_reserved", { pool_id: req.poolId, withdrawal_id: req.withdrawalId, energy: req.energy });
     await this.#ensureAlarm();
 
-    const moved = await transition(this.env.DB, req.withdrawalId, {
+    const moved = await this.#move(req.withdrawalId, {
       from: ["pending"],
       to: "processing",
       set: { method: "standard", energy_required: req.energy },
@@ -224,15 +296,19 @@ export class EnergyPool extends DurableObject<Env> {
    * 0 energy only marks the start so that an interrupted one is found and undone.
    */
   async processTrxPayment(req: StartRequest & { costSun: number }): Promise<PoolResult<{ status: string }>> {
+    return this.#andPublish(this.#processTrxPaymentNow(req));
+  }
+
+  async #processTrxPaymentNow(req: StartRequest & { costSun: number }): Promise<PoolResult<{ status: string }>> {
     const { row } = await this.#bind(req.poolId);
     if (!row.fee_wallet_address) return fail("option_unavailable", { method: "trx_payment", reason: "no_fee_wallet" });
     const now = this.#chainNow(await this.#freshSnapshot(row.hot_wallet_address));
     if (this.#store.reservation(req.withdrawalId)) return fail("invalid_state", { status: "processing", expected: "pending" });
     this.#store.reserve(req.withdrawalId, 0, "direct", now);
     await this.#ensureAlarm();
-    let moved: boolean;
+    let moved: WithdrawalRow | null;
     try {
-      moved = await transition(this.env.DB, req.withdrawalId, {
+      moved = await this.#move(req.withdrawalId, {
         from: ["pending"],
         to: "processing",
         set: { method: "trx_payment", energy_required: req.energy, fee_sun: req.costSun },
@@ -251,11 +327,15 @@ export class EnergyPool extends DurableObject<Env> {
 
   /** Queue wait: D1 first (status, priority fee, notification), then the entry here. */
   async enqueue(req: StartRequest & { userId: string; priority: Priority; feeSun: number }): Promise<PoolResult<QueuePosition>> {
+    return this.#andPublish(this.#enqueueNow(req));
+  }
+
+  async #enqueueNow(req: StartRequest & { userId: string; priority: Priority; feeSun: number }): Promise<PoolResult<QueuePosition>> {
     const { row } = await this.#bind(req.poolId);
     const snap = await this.#freshSnapshot(row.hot_wallet_address);
-    let moved: boolean;
+    let moved: WithdrawalRow | null;
     try {
-      moved = await transition(this.env.DB, req.withdrawalId, {
+      moved = await this.#move(req.withdrawalId, {
         from: ["pending"],
         to: "queued",
         set: { method: "queue_wait", priority: req.priority, fee_sun: req.feeSun, energy_required: req.energy },
@@ -284,8 +364,12 @@ export class EnergyPool extends DurableObject<Env> {
 
   /** Postpone until `dueAt` (pool time); the alarm then sends it if the pool can, else hands it back. */
   async postpone(req: StartRequest & { userId: string; dueAt: number }): Promise<PoolResult<{ due_at: number }>> {
+    return this.#andPublish(this.#postponeNow(req));
+  }
+
+  async #postponeNow(req: StartRequest & { userId: string; dueAt: number }): Promise<PoolResult<{ due_at: number }>> {
     await this.#bind(req.poolId);
-    const moved = await transition(this.env.DB, req.withdrawalId, {
+    const moved = await this.#move(req.withdrawalId, {
       from: ["pending"],
       to: "postponed",
       set: { method: "postpone", postpone_until: req.dueAt, energy_required: req.energy },
@@ -300,6 +384,10 @@ export class EnergyPool extends DurableObject<Env> {
 
   /** Cancels a queued or postponed withdrawal that has not started; refunds its holds, fee included. */
   async cancel(poolId: string, withdrawalId: string): Promise<PoolResult<{ status: "cancelled" }>> {
+    return this.#andPublish(this.#cancelNow(poolId, withdrawalId));
+  }
+
+  async #cancelNow(poolId: string, withdrawalId: string): Promise<PoolResult<{ status: "cancelled" }>> {
     await this.#bind(poolId);
     const started = this.ctx.storage.transactionSync(() => {
       const q = this.#store.queueEntry(withdrawalId);
@@ -310,7 +398,7 @@ export class EnergyPool extends DurableObject<Env> {
       return false;
     });
     if (started) return fail("invalid_state", { status: "processing", expected: "queued or postponed" });
-    const moved = await transition(this.env.DB, withdrawalId, {
+    const moved = await this.#move(withdrawalId, {
       from: ["queued", "postponed"],
       to: "cancelled",
       holds: { action: "release" },
@@ -326,6 +414,10 @@ export class EnergyPool extends DurableObject<Env> {
 
   /** Admin: change a waiting entry's priority (2 = urgent). */
   async setPriority(poolId: string, withdrawalId: string, priority: Priority): Promise<PoolResult<QueuePosition>> {
+    return this.#andPublish(this.#setPriorityNow(poolId, withdrawalId, priority));
+  }
+
+  async #setPriorityNow(poolId: string, withdrawalId: string, priority: Priority): Promise<PoolResult<QueuePosition>> {
     await this.#bind(poolId);
     const res = await this.env.DB.prepare("UPDATE withdrawals SET priority = ?, updated_at = ? WHERE id = ? AND status = 'queued'")
       .bind(priority, Date.now(), withdrawalId)
@@ -334,6 +426,8 @@ export class EnergyPool extends DurableObject<Env> {
       const w = await getWithdrawal(this.env.DB, withdrawalId);
       return fail("invalid_state", { status: w?.status ?? "missing", expected: "queued" });
     }
+    const entry = this.#store.queueEntry(withdrawalId);
+    if (entry) this.#queueTouched.add(entry.user_id);
     log("queue_priority_changed", { pool_id: poolId, withdrawal_id: withdrawalId, priority });
     const { positions } = await this.positions(poolId, [withdrawalId]);
     return { ok: true, value: positions[0] };
@@ -344,6 +438,7 @@ export class EnergyPool extends DurableObject<Env> {
     this.#pool = null;
     this.#snapshot = null;
     await this.#bind(poolId);
+    await this.#publish();
   }
 
   // ---------------------------------------------------------------- alarm
@@ -352,7 +447,8 @@ export class EnergyPool extends DurableObject<Env> {
   async tick(poolId: string): Promise<void> {
     await this.#bind(poolId);
     await this.#restoreFromD1();
-    if (this.#store.hasWork()) await this.#ensureAlarm();
+    await this.#publish();
+    if (this.#store.hasWork() || this.#sockets.count() > 0) await this.#ensureAlarm();
   }
 
   async alarm(): Promise<void> {
@@ -379,6 +475,8 @@ export class EnergyPool extends DurableObject<Env> {
       ["start_queue", () => this.#startQueue()],
       ["start_postponed", () => this.#startPostponed()],
       ["reconcile_reservations", () => this.#reconcileReservations()],
+      ["deliver_alerts", () => this.#alerts.deliverDue(this.#chainNow(this.#snapshot!))],
+      ["publish", () => this.#publish(true)],
     ];
     for (const [step, run] of steps) {
       try {
@@ -388,7 +486,8 @@ export class EnergyPool extends DurableObject<Env> {
         log("pool_tick_error", { pool_id: poolId, step, error: errorText(e) });
       }
     }
-    if (this.#store.hasWork()) await this.ctx.storage.setAlarm(Date.now() + this.#intervalMs());
+    // Subscribers get an update every tick, so the alarm keeps running while any is connected.
+    if (this.#store.hasWork() || this.#sockets.count() > 0) await this.ctx.storage.setAlarm(Date.now() + this.#intervalMs());
   }
 
   async #followTransfers(): Promise<void> {
@@ -428,7 +527,7 @@ export class EnergyPool extends DurableObject<Env> {
         return h;
       });
       if (!head) return;
-      const moved = await transition(this.env.DB, head.withdrawal_id, { from: ["queued"], to: "processing", notify: { kind: "processing", data: { method: "queue_wait" } } });
+      const moved = await this.#move(head.withdrawal_id, { from: ["queued"], to: "processing", notify: { kind: "processing", data: { method: "queue_wait" } } });
       if (!moved) {
         // Cancelled or expired in D1 meanwhile: nothing to send.
         this.ctx.storage.transactionSync(() => {
@@ -460,7 +559,7 @@ export class EnergyPool extends DurableObject<Env> {
         return true;
       });
       if (!fits) {
-        await transition(this.env.DB, p.withdrawal_id, {
+        await this.#move(p.withdrawal_id, {
           from: ["postponed"],
           to: "pending",
           set: { postpone_until: null },
@@ -469,7 +568,7 @@ export class EnergyPool extends DurableObject<Env> {
         log("postpone_due_returned", { withdrawal_id: p.withdrawal_id, energy: p.energy });
         continue;
       }
-      const moved = await transition(this.env.DB, p.withdrawal_id, {
+      const moved = await this.#move(p.withdrawal_id, {
         from: ["postponed"],
         to: "processing",
         notify: { kind: "postpone_due", data: { energy_available: true } },
@@ -491,7 +590,7 @@ export class EnergyPool extends DurableObject<Env> {
     const maxWaitMs = this.#pool!.config.queue_max_wait_hours * 3_600_000;
     for (const e of this.#store.waitedSince(this.#chainNow(snap) - maxWaitMs, MAX_STARTS_PER_TICK)) {
       this.#store.dequeue(e.withdrawal_id);
-      await transition(this.env.DB, e.withdrawal_id, {
+      await this.#move(e.withdrawal_id, {
         from: ["queued"],
         to: "pending",
         holds: { action: "release", purpose: "fee" },
@@ -525,6 +624,7 @@ export class EnergyPool extends DurableObject<Env> {
       } else {
         this.#store.postpone({ withdrawal_id: w.id, user_id: w.user_id, energy: w.energy_required, to_address: w.to_address, amount: w.amount, due_at: w.postpone_until ?? this.#chainNow(snap) });
       }
+      this.#queueTouched.add(w.user_id);
       log("pool_entry_restored", { withdrawal_id: w.id, status: w.status });
     }
     this.#store.setMeta("restored_until", String(scanStart));
@@ -581,13 +681,13 @@ export class EnergyPool extends DurableObject<Env> {
   /** Returns a started withdrawal to where it came from; nothing was signed for it. */
   async #undoStart(withdrawalId: string, origin: Origin): Promise<void> {
     if (origin === "queue") {
-      await transition(this.env.DB, withdrawalId, { from: ["processing"], to: "queued" });
+      await this.#move(withdrawalId, { from: ["processing"], to: "queued" });
       this.ctx.storage.transactionSync(() => {
         this.#store.release(withdrawalId);
         this.#store.setQueueState(withdrawalId, "waiting");
       });
     } else {
-      await transition(this.env.DB, withdrawalId, {
+      await this.#move(withdrawalId, {
         from: ["processing"],
         to: "pending",
         holds: { action: "release", purpose: "fee" },
@@ -610,7 +710,7 @@ export class EnergyPool extends DurableObject<Env> {
 
     if (accepted) {
       this.#store.markBroadcast(t.withdrawal_id);
-      await transition(this.env.DB, t.withdrawal_id, { from: ["processing"], to: "broadcast" });
+      await this.#move(t.withdrawal_id, { from: ["processing"], to: "broadcast" });
       return "broadcast";
     }
     // Only a first attempt that the node refused outright proves the transaction is nowhere; a
@@ -623,7 +723,7 @@ export class EnergyPool extends DurableObject<Env> {
   }
 
   async #complete(t: TransferRow, info: TransactionInfo): Promise<void> {
-    await transition(this.env.DB, t.withdrawal_id, {
+    await this.#move(t.withdrawal_id, {
       from: ["processing", "broadcast"],
       to: "completed",
       holds: { action: "post" },
@@ -636,7 +736,7 @@ export class EnergyPool extends DurableObject<Env> {
 
   /** Fails the withdrawal and refunds every hold (the amount and any fee), exactly once. */
   async #fail(withdrawalId: string, reason: string, info?: TransactionInfo): Promise<void> {
-    await transition(this.env.DB, withdrawalId, {
+    await this.#move(withdrawalId, {
       from: ["processing", "broadcast"],
       to: "failed",
       holds: { action: "release" },
@@ -694,6 +794,108 @@ export class EnergyPool extends DurableObject<Env> {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  async #andPublish<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } finally {
+      await this.#publish();
+    }
+  }
+
+  /** A D1 transition, told to the owner's sockets when it happens. */
+  async #move(withdrawalId: string, t: Transition): Promise<WithdrawalRow | null> {
+    const row = await transition(this.env.DB, withdrawalId, t);
+    if (row) {
+      if (t.to === "queued" || t.from.includes("queued")) this.#queueTouched.add(row.user_id);
+      this.#announce(row, t.notify?.kind ?? t.to);
+    }
+    return row;
+  }
+
+  #announce(w: WithdrawalRow, event: string): void {
+    this.#sockets.send(userTag(w.user_id), () => ({ type: "withdrawal_update", data: { event, withdrawal: withdrawalView(w) }, timestamp: new Date().toISOString() }));
+  }
+
+  /**
+   * After every change and on every tick: the pool's state to subscribers (detailed to admins,
+   * simple to users), queue positions to the users they concern, and the alert check, so that a
+   * level crossed between two cron runs alerts at once.
+   */
+  async #publish(tick = false): Promise<void> {
+    const poolId = this.#store.meta("pool_id");
+    if (!poolId) return;
+    let status: PoolStatus;
+    try {
+      status = await this.status(poolId);
+    } catch (e) {
+      log("pool_publish_error", { pool_id: poolId, error: errorText(e) });
+      return;
+    }
+    const touched = new Set(this.#queueTouched);
+    this.#queueTouched.clear();
+    if (this.#sockets.count() > 0) {
+      this.#sockets.send(ADMIN_CHANNEL, (id) => this.#energyMessage(status, id));
+      this.#sockets.send(USER_CHANNEL, (id) => this.#energyMessage(status, id));
+      if (tick || touched.size > 0) {
+        for (const userId of this.#sockets.connectedUsers()) {
+          if (!touched.has(userId) && this.#store.waitingOf(userId).length === 0) continue;
+          const message = await this.#queueMessage(userId);
+          this.#sockets.send(userTag(userId), () => message);
+        }
+      }
+    }
+    await this.#checkAlert(status);
+  }
+
+  #energyMessage(status: PoolStatus, id: SocketIdentity) {
+    const timestamp = new Date().toISOString();
+    if (id.role === "admin") return { type: "energy_update", data: status, timestamp };
+    const view = userView(status, this.#pool!.config);
+    return {
+      type: "energy_update",
+      data: { service_available: view.service_available, alternative_required: view.alternative_required, service_status: view.service_status, message: statusMessage(view.service_status, id.lang) },
+      timestamp,
+    };
+  }
+
+  /** A user's own queue entries with place and estimated start, in wall-clock time. */
+  async #queueMessage(userId: string) {
+    const poolId = this.#store.meta("pool_id")!;
+    const { chain_time, positions } = await this.positions(poolId, this.#store.waitingOf(userId).map((e) => e.withdrawal_id));
+    const now = Date.now();
+    const wall = (t: number) => new Date(now + (t - chain_time)).toISOString();
+    return {
+      type: "queue_update",
+      data: {
+        entries: positions.map((p) => ({
+          withdrawal_id: p.withdrawal_id,
+          position: p.position,
+          priority: p.priority,
+          estimated_time: p.estimated_start === null ? null : wall(p.estimated_start),
+          estimated_wait_minutes: p.estimated_start === null ? null : Math.max(0, Math.ceil((p.estimated_start - chain_time) / 60_000)),
+        })),
+      },
+      timestamp: new Date(now).toISOString(),
+    };
+  }
+
+  /** Each level transition alerts once: the level is read, decided and stored in one step. */
+  async #checkAlert(status: PoolStatus): Promise<void> {
+    const cfg = this.#pool!.config;
+    const alert = this.ctx.storage.transactionSync(() => {
+      const previous = (this.#store.meta("alert_level") ?? "normal") as AlertLevel;
+      const next = nextAlert(previous, status.available_percentage, cfg);
+      if (next.level !== previous) this.#store.setMeta("alert_level", next.level);
+      return next.alert;
+    });
+    if (!alert) return;
+    await this.#alerts.raise(alert, { ...status, pool_name: this.#pool!.row.name }, status.chain_time);
+    // Webhooks go out now without holding up this request (the object stays up while the fetches
+    // are pending); failures are retried by the alarm, which the outbox keeps scheduled.
+    this.ctx.waitUntil(this.#alerts.deliverDue(status.chain_time).catch((e) => log("alert_delivery_error", { error: errorText(e) })));
+    await this.#ensureAlarm();
+  }
 
   /** The start was refused in D1 (not pending any more): drop what this object took for it. */
   async #refuseStart(withdrawalId: string): Promise<PoolResult<never>> {

@@ -52,6 +52,18 @@ const STEPS: string[] = [
      state TEXT NOT NULL CHECK (state IN ('waiting','starting'))
    );
    CREATE INDEX postponed_due ON postponed (due_at) WHERE state = 'waiting';`,
+  `CREATE INDEX queue_user ON queue (user_id) WHERE state = 'waiting';
+   -- Alert webhooks still to deliver; retried with backoff by the alarm (times are pool time).
+   CREATE TABLE outbox (
+     delivery_id TEXT PRIMARY KEY,
+     alert_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     url TEXT NOT NULL,
+     secret TEXT,
+     payload TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_at INTEGER NOT NULL
+   );`,
 ];
 
 export function migratePoolStorage(sql: SqlStorage): void {

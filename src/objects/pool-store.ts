@@ -50,6 +50,18 @@ export interface ReservationRow {
   [key: string]: SqlStorageValue;
 }
 
+export interface OutboxRow {
+  delivery_id: string;
+  alert_id: string;
+  kind: "slack" | "discord" | "generic";
+  url: string;
+  secret: string | null;
+  payload: string;
+  attempts: number;
+  next_at: number;
+  [key: string]: SqlStorageValue;
+}
+
 const AHEAD = "state = 'waiting' AND (priority > ? OR (priority = ? AND seq < ?))";
 
 export class PoolStore {
@@ -198,6 +210,11 @@ export class PoolStore {
     this.#sql.exec("DELETE FROM queue WHERE withdrawal_id = ?", withdrawalId);
   }
 
+  /** A user's waiting entries. */
+  waitingOf(userId: string): QueueRow[] {
+    return this.#sql.exec<QueueRow>("SELECT * FROM queue WHERE state = 'waiting' AND user_id = ? ORDER BY priority DESC, seq", userId).toArray();
+  }
+
   // Postponed
 
   postpone(p: Omit<PostponedRow, "state">): void {
@@ -227,11 +244,38 @@ export class PoolStore {
     return this.#sql.exec("SELECT count(*) AS n FROM postponed").one().n as number;
   }
 
-  /** Whether the alarm still has something to do: it is not scheduled when there is none. */
+  // Alert outbox
+
+  addToOutbox(d: OutboxRow): void {
+    this.#sql.exec(
+      "INSERT INTO outbox (delivery_id, alert_id, kind, url, secret, payload, attempts, next_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+      d.delivery_id, d.alert_id, d.kind, d.url, d.secret, d.payload, d.next_at,
+    );
+  }
+
+  /**
+   * Due deliveries, each leased for a minute in the same step: a second sender running at the same
+   * time (a request's immediate attempt and the alarm, say) does not pick them up again.
+   */
+  claimDue(now: number): OutboxRow[] {
+    const rows = this.#sql.exec<OutboxRow>("SELECT * FROM outbox WHERE next_at <= ? ORDER BY next_at LIMIT 50", now).toArray();
+    for (const r of rows) this.#sql.exec("UPDATE outbox SET next_at = ? WHERE delivery_id = ?", now + 60_000, r.delivery_id);
+    return rows;
+  }
+
+  retryLater(deliveryId: string, nextAt: number): void {
+    this.#sql.exec("UPDATE outbox SET attempts = attempts + 1, next_at = ? WHERE delivery_id = ?", nextAt, deliveryId);
+  }
+
+  dropFromOutbox(deliveryId: string): void {
+    this.#sql.exec("DELETE FROM outbox WHERE delivery_id = ?", deliveryId);
+  }
+
+  /** Whether the pool has work of its own (subscribers aside): the alarm is not scheduled without. */
   hasWork(): boolean {
     return (
       (this.#sql.exec(
-        "SELECT (SELECT count(*) FROM transfers WHERE state IN ('signed','broadcast')) + (SELECT count(*) FROM reservations) + (SELECT count(*) FROM queue) + (SELECT count(*) FROM postponed) AS n",
+        "SELECT (SELECT count(*) FROM transfers WHERE state IN ('signed','broadcast')) + (SELECT count(*) FROM reservations) + (SELECT count(*) FROM queue) + (SELECT count(*) FROM postponed) + (SELECT count(*) FROM outbox) AS n",
       ).one().n as number) > 0
     );
   }

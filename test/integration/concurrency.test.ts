@@ -30,7 +30,9 @@ it("twenty concurrent standard withdrawals never oversubscribe the pool", async 
   expect(refused.length).toBeGreaterThan(0);
 
   const energyEach = accepted[0].body.result.withdrawal.energy_required as number;
-  expect(accepted.length).toBe(Math.floor(before.energy_available / energyEach));
+  // At most what was free; fewer only if the chain counted a mined transfer before its reservation
+  // was dropped (the pool errs on the side of promising less).
+  expect(accepted.length).toBeLessThanOrEqual(Math.floor(before.energy_available / energyEach));
   const during = await pool().status(POOL_ID);
   expect(during.energy_reserved).toBe(accepted.length * energyEach);
   expect(during.energy_reserved).toBeLessThanOrEqual(before.energy_available);
