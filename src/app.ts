@@ -10,6 +10,7 @@ import { balanceRoutes } from "./routes/balances";
 import { withdrawalRoutes } from "./routes/withdrawals";
 import { optionRoutes } from "./routes/options";
 import { notificationRoutes } from "./routes/notifications";
+import { wsTicketRoutes, wsUpgradeRoutes } from "./routes/ws";
 import { adminRoutes } from "./routes/admin";
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -19,8 +20,10 @@ export function createApp() {
 
   app.use("/api/*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new AppError("payload_too_large"); } }));
 
-  // Public: the status users see before signing in.
+  // Public: the status users see before signing in. The WebSocket upgrade authenticates with its
+  // ticket instead of a bearer token (browsers cannot send one).
   app.route("/api/v1", energyRoutes);
+  app.route("/api/v1", wsUpgradeRoutes);
 
   const authed = new OpenAPIHono<AppEnv>();
   authed.use("*", requireAuth);
@@ -28,6 +31,7 @@ export function createApp() {
   authed.route("/", withdrawalRoutes);
   authed.route("/", optionRoutes);
   authed.route("/", notificationRoutes);
+  authed.route("/", wsTicketRoutes);
   authed.route("/", adminRoutes);
   app.route("/api/v1", authed);
 

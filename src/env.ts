@@ -15,4 +15,6 @@ export interface Env {
   USDT_CONTRACT: string;
   ALARM_INTERVAL_SECONDS: string;
   TRX_PRICE_USD: string;
+  /** Comma-separated origins that may open WebSockets (the dashboard's). */
+  WS_ALLOWED_ORIGINS?: string;
 }

@@ -19,6 +19,9 @@ const MESSAGES = {
   option_unavailable: { status: 422, en: "The option {method} is not available for this withdrawal ({reason}).", ko: "이 출금에는 {method} 옵션을 사용할 수 없습니다 ({reason})." },
   estimate_failed: { status: 422, en: "The transfer cannot be simulated on chain: {detail}", ko: "전송을 체인에서 시뮬레이션할 수 없습니다: {detail}" },
   chain_unavailable: { status: 503, en: "The TRON node is not answering; try again shortly.", ko: "TRON 노드가 응답하지 않습니다. 잠시 후 다시 시도해 주세요." },
+  upgrade_required: { status: 426, en: "This endpoint takes a WebSocket upgrade.", ko: "이 엔드포인트는 WebSocket 업그레이드가 필요합니다." },
+  origin_not_allowed: { status: 403, en: "Origin {origin} may not open this WebSocket.", ko: "{origin} 출처에서는 이 WebSocket을 열 수 없습니다." },
+  invalid_ticket: { status: 401, en: "The WebSocket ticket is unknown, used or expired; request a new one.", ko: "WebSocket 티켓이 없거나 이미 사용되었거나 만료되었습니다. 새로 발급받아 주세요." },
   internal_error: { status: 500, en: "Internal error.", ko: "내부 오류가 발생했습니다." },
 } as const;
 

@@ -445,6 +445,8 @@ export class EnergyPool extends DurableObject<Env> {
 
   /** Called by the cron: finds work a crash left in D1 only, and makes sure the alarm is set. */
   async tick(poolId: string): Promise<void> {
+    // The cron's check reads the chain afresh: its point is to see what changed since the last one.
+    this.#snapshot = null;
     await this.#bind(poolId);
     await this.#restoreFromD1();
     await this.#publish();

@@ -50,6 +50,7 @@ withdrawalRoutes.openapi(
       throw e;
     }
     const created = (await getOwnWithdrawal(db, id, userId))!;
+    await poolOf(c, created.pool_id).announce(created.pool_id, created.id, "created");
     return c.json(withdrawalView(created), 201);
     }),
 );
@@ -123,6 +124,7 @@ withdrawalRoutes.openapi(
       if (w.status === "pending") {
         const moved = await transition(c.env.DB, w.id, { from: ["pending"], to: "cancelled", holds: { action: "release" }, notify: { kind: "cancelled" } });
         if (!moved) requireStatus((await getOwnWithdrawal(c.env.DB, w.id, w.user_id))!, "pending");
+        await poolOf(c, w.pool_id).announce(w.pool_id, w.id, "cancelled");
       } else {
         // Queued and postponed entries live in the pool too: it removes them before refunding.
         const res = await poolOf(c, w.pool_id).cancel(w.pool_id, w.id);

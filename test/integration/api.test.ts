@@ -229,3 +229,38 @@ async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+describe("notifications", () => {
+  it("pages newest first and marks read", async () => {
+    const token = await tokenFor("bob");
+    for (let i = 0; i < 3; i++) {
+      const w = await call("/api/v1/withdrawals", { token, body: { to_address: HOLDER, amount: "1" }, idempotencyKey: newKey() });
+      expect((await call(`/api/v1/withdrawals/${w.body.id}/cancel`, { method: "POST", token, idempotencyKey: newKey() })).status).toBe(200);
+    }
+    const first = await call("/api/v1/notifications?limit=2", { token });
+    expect(first.status).toBe(200);
+    expect(first.body.notifications).toHaveLength(2);
+    expect(first.body.notifications[0]).toMatchObject({ kind: "cancelled", read: false, data: { status: "cancelled" } });
+    const total = first.body.unread_count as number;
+    expect(total).toBeGreaterThanOrEqual(3);
+    const all: string[] = first.body.notifications.map((n: any) => n.id);
+    let cursor = first.body.next_cursor;
+    while (cursor) {
+      const page = await call(`/api/v1/notifications?limit=2&cursor=${cursor}`, { token });
+      all.push(...page.body.notifications.map((n: any) => n.id));
+      cursor = page.body.next_cursor;
+    }
+    expect(new Set(all).size).toBe(total);
+
+    const marked = await call("/api/v1/notifications/read", { token, body: { ids: [all[0]] } });
+    expect(marked.body).toEqual({ marked: 1 });
+    expect((await call("/api/v1/notifications?unread=true&limit=100", { token })).body.notifications).toHaveLength(total - 1);
+    // Someone else's notification ids mark nothing.
+    expect((await call("/api/v1/notifications/read", { token: await tokenFor("alice"), body: { ids: [all[1]] } })).body).toEqual({ marked: 0 });
+    expect((await call("/api/v1/notifications/read", { token, body: { all: true } })).body).toEqual({ marked: total - 1 });
+    expect((await call("/api/v1/notifications", { token })).body.unread_count).toBe(0);
+    const bad = await call("/api/v1/notifications/read", { token, body: {} });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe("ids");
+  });
+});
