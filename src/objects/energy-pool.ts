@@ -37,6 +37,9 @@ const CONFIG_TTL_MS = 30_000;
 const ORPHAN_AFTER_MS = 120_000;
 // Bounds one alarm's work; the rest waits for the next tick.
 const MAX_STARTS_PER_TICK = 50;
+// The chart's resolution and reach: a point per alarm tick at most, a day and an hour of margin.
+const SAMPLE_EVERY_MS = 30_000;
+const SAMPLES_KEPT_MS = 25 * 3_600_000;
 // Rows restored from D1 are looked for a little before the last scan, for clock skew between the
 // Worker that wrote them and this object.
 const RESTORE_MARGIN_MS = 60_000;
@@ -236,6 +239,13 @@ export class EnergyPool extends DurableObject<Env> {
       });
     }
     return { chain_time: this.#chainNow(snap), positions: out };
+  }
+
+  /** The pool's available energy over the last `windowMs`, in `bucketMs` buckets, for the chart. */
+  async history(poolId: string, windowMs: number, bucketMs: number): Promise<{ chain_time: number; samples: Array<{ at: number; energy_limit: number; energy_available: number; energy_reserved: number; queue_length: number }> }> {
+    const { row } = await this.#bind(poolId);
+    const now = this.#chainNow(await this.#freshSnapshot(row.hot_wallet_address));
+    return { chain_time: now, samples: this.#store.samples(now - windowMs, bucketMs).map((s) => ({ ...s })) };
   }
 
   /** The head of the queue for operators, with estimates. */
@@ -836,6 +846,11 @@ export class EnergyPool extends DurableObject<Env> {
     }
     const touched = new Set(this.#queueTouched);
     this.#queueTouched.clear();
+    this.#store.sample(
+      { at: status.chain_time, energy_limit: status.energy_limit, energy_available: status.energy_available, energy_reserved: status.energy_reserved, queue_length: status.queue_length },
+      SAMPLE_EVERY_MS,
+      SAMPLES_KEPT_MS,
+    );
     if (this.#sockets.count() > 0) {
       this.#sockets.send(ADMIN_CHANNEL, (id) => this.#energyMessage(status, id));
       this.#sockets.send(USER_CHANNEL, (id) => this.#energyMessage(status, id));

@@ -64,6 +64,14 @@ const STEPS: string[] = [
      attempts INTEGER NOT NULL DEFAULT 0,
      next_at INTEGER NOT NULL
    );`,
+  `-- The pool's numbers over time (pool time), for the operators' chart; pruned after 25 hours.
+   CREATE TABLE samples (
+     at INTEGER PRIMARY KEY,
+     energy_limit INTEGER NOT NULL,
+     energy_available INTEGER NOT NULL,
+     energy_reserved INTEGER NOT NULL,
+     queue_length INTEGER NOT NULL
+   );`,
 ];
 
 export function migratePoolStorage(sql: SqlStorage): void {

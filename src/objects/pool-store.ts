@@ -50,6 +50,15 @@ export interface ReservationRow {
   [key: string]: SqlStorageValue;
 }
 
+export interface SampleRow {
+  at: number;
+  energy_limit: number;
+  energy_available: number;
+  energy_reserved: number;
+  queue_length: number;
+  [key: string]: SqlStorageValue;
+}
+
 export interface OutboxRow {
   delivery_id: string;
   alert_id: string;
@@ -242,6 +251,31 @@ export class PoolStore {
 
   postponedCount(): number {
     return this.#sql.exec("SELECT count(*) AS n FROM postponed").one().n as number;
+  }
+
+  // Samples
+
+  /** One sample per `minGapMs` at most; older than `keepMs` are dropped in the same step. */
+  sample(s: SampleRow, minGapMs: number, keepMs: number): void {
+    const last = this.#sql.exec<{ at: number }>("SELECT max(at) AS at FROM samples").one().at;
+    if (last !== null && s.at - last < minGapMs) return;
+    this.#sql.exec(
+      "INSERT OR REPLACE INTO samples (at, energy_limit, energy_available, energy_reserved, queue_length) VALUES (?, ?, ?, ?, ?)",
+      s.at, s.energy_limit, s.energy_available, s.energy_reserved, s.queue_length,
+    );
+    this.#sql.exec("DELETE FROM samples WHERE at < ?", s.at - keepMs);
+  }
+
+  /** Samples since `from`, averaged into buckets of `bucketMs`. */
+  samples(from: number, bucketMs: number): SampleRow[] {
+    return this.#sql
+      .exec<SampleRow>(
+        `SELECT (at / ?1) * ?1 AS at, CAST(avg(energy_limit) AS INTEGER) AS energy_limit, CAST(avg(energy_available) AS INTEGER) AS energy_available,
+                CAST(avg(energy_reserved) AS INTEGER) AS energy_reserved, max(queue_length) AS queue_length
+           FROM samples WHERE at >= ?2 GROUP BY at / ?1 ORDER BY 1`,
+        bucketMs, from,
+      )
+      .toArray();
   }
 
   // Alert outbox

@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import { ASSETS, formatAmount, parseAmount } from "../domain/amount";
 import type { FallbackConfig } from "../domain/config";
 import { fallbackConfigOf, getPool, listPools } from "../db/pools";
-import { getWithdrawal } from "../db/withdrawals";
+import { getWithdrawal, withdrawalView, WITHDRAWAL_STATUSES, type WithdrawalRow } from "../db/withdrawals";
 import { log } from "../log";
 import { requireAdmin } from "../auth";
 import { idempotently } from "../idempotency";
@@ -317,5 +317,64 @@ adminRoutes.openapi(
       },
       200,
     );
+  },
+);
+
+const WINDOWS = { "1h": { windowMs: 3_600_000, bucketMs: 30_000 }, "24h": { windowMs: 86_400_000, bucketMs: 300_000 } } as const;
+
+adminRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/pools/{id}/history",
+    summary: "Available energy over the last hour (30 s points) or day (5 min points)",
+    request: {
+      params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) }),
+      query: z.object({ window: z.enum(["1h", "24h"]).default("1h") }).strict(),
+    },
+    responses: { 200: json(z.object({ pool_id: z.string(), window: z.string(), samples: z.array(z.record(z.string(), z.unknown())) }), "Samples"), ...errorResponses },
+  }),
+  async (c) => {
+    const row = await poolRowOr404(c, c.req.valid("param").id);
+    const { window } = c.req.valid("query");
+    const { chain_time, samples } = await c.env.ENERGY_POOL.getByName(row.id).history(row.id, WINDOWS[window].windowMs, WINDOWS[window].bucketMs);
+    const now = Date.now();
+    return c.json({ pool_id: row.id, window, samples: samples.map((s) => ({ ...s, at: new Date(now + (s.at - chain_time)).toISOString() })) }, 200);
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/withdrawals",
+    summary: "Recent withdrawals of every user, newest first",
+    request: {
+      query: z
+        .object({
+          status: z.enum(WITHDRAWAL_STATUSES).optional(),
+          user_id: z.string().min(1).max(128).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        })
+        .strict(),
+    },
+    responses: { 200: json(z.object({ withdrawals: z.array(z.record(z.string(), z.unknown())) }), "Withdrawals"), ...errorResponses },
+  }),
+  async (c) => {
+    const { status, user_id, limit } = c.req.valid("query");
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (status) {
+      where.push("status = ?");
+      args.push(status);
+    }
+    if (user_id) {
+      where.push("user_id = ?");
+      args.push(user_id);
+    }
+    const rows = (
+      await c.env.DB.prepare(`SELECT * FROM withdrawals ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC LIMIT ?`)
+        .bind(...args, limit)
+        .all<WithdrawalRow>()
+    ).results;
+    return c.json({ withdrawals: rows.map((w) => ({ ...withdrawalView(w), user_id: w.user_id, pool_id: w.pool_id })) }, 200);
   },
 );

@@ -220,3 +220,25 @@ describe("queue updates and the cron", () => {
     expect(after[0].level).toBe("critical");
   });
 });
+
+describe("operator views", () => {
+  it("keeps samples of the pool for the chart and lists recent withdrawals of every user", async () => {
+    const admin = await tokenFor("ops", "admin");
+    const hour = await call(`/api/v1/admin/pools/${POOL_ID}/history?window=1h`, { token: admin });
+    expect(hour.status).toBe(200);
+    expect(hour.body.samples.length).toBeGreaterThan(0);
+    expect(hour.body.samples[0]).toMatchObject({ energy_limit: expect.any(Number), energy_available: expect.any(Number), at: expect.any(String) });
+    const day = await call(`/api/v1/admin/pools/${POOL_ID}/history?window=24h`, { token: admin });
+    expect(day.body.samples.length).toBeGreaterThanOrEqual(hour.body.samples.length > 0 ? 1 : 0);
+    const times = day.body.samples.map((s: any) => Date.parse(s.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect((await call(`/api/v1/admin/pools/${POOL_ID}/history?window=7d`, { token: admin })).body.error.field).toBe("window");
+
+    const recent = await call("/api/v1/admin/withdrawals?limit=5", { token: admin });
+    expect(recent.body.withdrawals).toHaveLength(5);
+    expect(new Set(recent.body.withdrawals.map((w: any) => w.user_id)).size).toBeGreaterThanOrEqual(1);
+    const cancelled = await call("/api/v1/admin/withdrawals?status=cancelled", { token: admin });
+    expect(cancelled.body.withdrawals.every((w: any) => w.status === "cancelled")).toBe(true);
+    expect((await call("/api/v1/admin/withdrawals", { token: await tokenFor("alice") })).status).toBe(403);
+  });
+});
