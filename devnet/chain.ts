@@ -1,16 +1,21 @@
 // The devnet's state machine: time, blocks, accounts, the pending pool and mined
 // transactions. Every public method first catches the chain up to the current devnet time,
 // so blocks appear lazily and a time jump costs only the hashing of the skipped ids.
+import { createHash } from 'node:crypto';
 import { renderAddress, toBase58 } from './address.js';
 import { BlockLog, BLOCK_INTERVAL_MS } from './blocks.js';
-import { energyLimit, freshUsage, recovery } from './energy.js';
+import { freshUsage, recovery, TOTAL_ENERGY_CURRENT_LIMIT } from './energy.js';
 import {
+  accountEnergyLimit,
   canPayBandwidth,
+  delegatedEnergy,
   executeTrigger,
   freeNetUsed,
+  isActive,
   leftStakedEnergy,
   type Account,
   type ContractResult,
+  type Delegation,
   type Execution,
   type Prices,
 } from './execute.js';
@@ -64,6 +69,8 @@ export interface AccountSummary {
   usdt_units: string;
   stake_trx: number;
   energy_limit: number;
+  /** Part of energy_limit delegated in by others (rented energy), in force at the head block. */
+  delegated_energy: number;
   energy_used: number;
   energy_available: number;
   free_net_used: number;
@@ -74,6 +81,27 @@ export interface ResourceView {
   energyUsed: number;
   freeNetUsed: number;
   totalEnergyWeight: number;
+  /** Stake (sun) behind the energy delegated in at the head block. */
+  delegatedInSun: bigint;
+}
+
+export interface DelegationRequest {
+  from: string;
+  to: string;
+  energy: number;
+  /**
+   * Devnet times (ms). Like a transaction, the delegation takes effect in a block: the first one
+   * at or after `startsAt`, and ends with the first block at or after `expiresAt`.
+   */
+  startsAt: number;
+  expiresAt: number;
+}
+
+export interface DelegatedResource {
+  from: string;
+  to: string;
+  balanceSun: bigint;
+  expireTime: number;
 }
 
 export class Chain {
@@ -83,6 +111,7 @@ export class Chain {
   private ledger!: UsdtLedger;
   private pool!: PooledTx[];
   private mined!: Map<string, MinedTx>;
+  private delegationCount = 0;
 
   constructor(private readonly wallClock: () => number = Date.now) {
     this.reset();
@@ -160,10 +189,11 @@ export class Chain {
     const head = this.blocks.head;
     const totalEnergyWeight = this.totalEnergyWeight();
     return {
-      energyLimit: energyLimit(account.stakeSun, totalEnergyWeight),
+      energyLimit: accountEnergyLimit(account, head, totalEnergyWeight),
       energyUsed: recovery(account.energy, head),
       freeNetUsed: freeNetUsed(account, head),
       totalEnergyWeight,
+      delegatedInSun: account.delegatedIn.reduce((sum, d) => (isActive(d, head) ? sum + d.balanceSun : sum), 0n),
     };
   }
 
@@ -257,6 +287,7 @@ export class Chain {
         stakeSun: 0n,
         energy: freshUsage(),
         freeNet: { usage: 0, lastSlot: 0 },
+        delegatedIn: [],
       };
       this.accounts.set(hex, account);
     }
@@ -277,6 +308,54 @@ export class Chain {
     return this.summary(hex);
   }
 
+  /**
+   * Delegates energy to an existing account for a time window, as an energy provider does with
+   * DelegateResource (and reclaims with UnDelegateResource at the end). The delegator needs no
+   * account here: its stake belongs to the constant rest of the network. Null when the receiver
+   * has no account (java-tron rejects delegating to an inactive address).
+   */
+  delegateEnergy(request: DelegationRequest): Delegation | null {
+    this.sync();
+    const receiver = this.accounts.get(request.to);
+    if (!receiver) return null;
+    const log = this.blockLog;
+    const slotAt = (time: number) => Math.max(Math.ceil((time - log.genesisTimestamp) / BLOCK_INTERVAL_MS), 0);
+    // The stake that yields this energy at today's ratio, rounded up as a delegator must.
+    const ratioDenominator = BigInt(TOTAL_ENERGY_CURRENT_LIMIT);
+    const stake = BigInt(request.energy) * BigInt(this.totalEnergyWeight()) * SUN_PER_TRX;
+    this.delegationCount += 1;
+    const startSlot = slotAt(request.startsAt);
+    const expireSlot = slotAt(request.expiresAt);
+    const delegation: Delegation = {
+      from: request.from,
+      energy: request.energy,
+      balanceSun: (stake + ratioDenominator - 1n) / ratioDenominator,
+      startSlot,
+      expireSlot,
+      startTime: log.timestampOf(startSlot),
+      expireTime: log.timestampOf(expireSlot),
+      txid: createHash('sha256')
+        .update(`delegate:${this.delegationCount}:${request.from}:${request.to}:${request.energy}:${request.startsAt}`)
+        .digest('hex'),
+    };
+    receiver.delegatedIn = [...receiver.delegatedIn.filter((d) => d.expireSlot > log.head), delegation];
+    return delegation;
+  }
+
+  /** Delegations in force at the head block, filtered by delegator and/or receiver (hex). */
+  delegatedResources(from?: string, to?: string): DelegatedResource[] {
+    const head = this.blocks.head;
+    const rows: DelegatedResource[] = [];
+    for (const account of this.accounts.values()) {
+      if (to && account.address !== to) continue;
+      for (const d of account.delegatedIn) {
+        if (!isActive(d, head) || (from && d.from !== from)) continue;
+        rows.push({ from: d.from, to: account.address, balanceSun: d.balanceSun, expireTime: d.expireTime });
+      }
+    }
+    return rows;
+  }
+
   summary(hex: string): AccountSummary {
     const account = this.account(hex);
     const view = account ? this.resources(account) : { energyLimit: 0, energyUsed: 0, freeNetUsed: 0 };
@@ -288,6 +367,7 @@ export class Chain {
       usdt_units: this.usdtBalance(hex).toString(),
       stake_trx: Number((account?.stakeSun ?? 0n) / SUN_PER_TRX),
       energy_limit: view.energyLimit,
+      delegated_energy: account ? delegatedEnergy(account, this.blockLog.head) : 0,
       energy_used: view.energyUsed,
       energy_available: account ? leftStakedEnergy(account, this.blockLog.head, this.totalEnergyWeight()) : 0,
       free_net_used: view.freeNetUsed,

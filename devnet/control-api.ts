@@ -1,8 +1,9 @@
-// Endpoints that steer the devnet itself (time, balances, stakes, faults), for tests and demos.
+// Endpoints that steer the devnet itself (time, balances, stakes, faults, provider emulators), for tests and demos.
 import { toHexAddress } from './address.js';
 import type { Chain } from './chain.js';
 import type { FaultQueue } from './faults.js';
 import type { HookSink } from './hooks.js';
+import { EMULATED_PROVIDERS, type ProviderEmulators } from './providers/index.js';
 
 export interface ControlResponse {
   status: number;
@@ -13,6 +14,7 @@ export interface ControlContext {
   chain: Chain;
   faults: FaultQueue;
   hooks: HookSink;
+  providers: ProviderEmulators;
   method: string;
   path: string;
   query: URLSearchParams;
@@ -75,10 +77,11 @@ const routes: Record<string, (ctx: ControlContext) => unknown> = {
     faults.clear();
     return { cleared };
   },
-  'POST /devnet/reset': ({ chain, faults, hooks }) => {
+  'POST /devnet/reset': ({ chain, faults, hooks, providers }) => {
     chain.reset();
     faults.clear();
     hooks.reset();
+    providers.reset();
     return { genesis_timestamp: chain.blocks.genesisTimestamp, ...headOf(chain) };
   },
   'GET /devnet/hooks': ({ hooks }) => ({ received: hooks.received }),
@@ -96,6 +99,16 @@ const routes: Record<string, (ctx: ControlContext) => unknown> = {
     return { transactions: chain.transfers(hex) };
   },
 };
+
+for (const name of EMULATED_PROVIDERS) {
+  routes[`GET /devnet/providers/${name}`] = ({ providers }) => providers.get(name)?.view();
+  routes[`POST /devnet/providers/${name}`] = ({ providers, body }) => {
+    const emulator = providers.get(name);
+    const error = emulator?.configure(body);
+    if (error) throw new BadRequest(error);
+    return emulator?.view();
+  };
+}
 
 /** Null when the path is not a control endpoint. */
 export function control(ctx: ControlContext): ControlResponse | null {

@@ -11,6 +11,25 @@ export interface Account {
   stakeSun: bigint;
   energy: Usage;
   freeNet: { usage: number; lastSlot: number };
+  /** Energy other accounts delegate to this one (Stake 2.0 DelegateResource), rented or not. */
+  delegatedIn: Delegation[];
+}
+
+/**
+ * A delegation of energy to an account, in force for the blocks `startSlot <= slot < expireSlot`.
+ * It is kept in energy units so that the receiver's EnergyLimit rises by exactly what a
+ * provider sold; `balanceSun` is the stake it stands for, as getdelegatedresourcev2 reports it.
+ */
+export interface Delegation {
+  from: string;
+  energy: number;
+  balanceSun: bigint;
+  startSlot: number;
+  expireSlot: number;
+  /** Timestamps (ms) of those two blocks; expireTime is java-tron's expire_time_for_energy. */
+  startTime: number;
+  expireTime: number;
+  txid: string;
 }
 
 export type ContractResult = 'SUCCESS' | 'REVERT' | 'OUT_OF_ENERGY';
@@ -67,8 +86,20 @@ function payBandwidth(account: Account, bytes: number, slot: number, prices: Pri
   return { net_usage: 0, net_fee: fee };
 }
 
+export const isActive = (d: Delegation, slot: number): boolean => d.startSlot <= slot && slot < d.expireSlot;
+
+/** Energy delegated to the account that is in force at `slot`. */
+export function delegatedEnergy(account: Account, slot: number): number {
+  return account.delegatedIn.reduce((sum, d) => (isActive(d, slot) ? sum + d.energy : sum), 0);
+}
+
+/** EnergyLimit: own stake at the network ratio plus energy delegated in (java-tron counts both). */
+export function accountEnergyLimit(account: Account, slot: number, totalEnergyWeight: number): number {
+  return energyLimit(account.stakeSun, totalEnergyWeight) + delegatedEnergy(account, slot);
+}
+
 export function leftStakedEnergy(account: Account, slot: number, totalEnergyWeight: number): number {
-  return Math.max(energyLimit(account.stakeSun, totalEnergyWeight) - recovery(account.energy, slot), 0);
+  return Math.max(accountEnergyLimit(account, slot, totalEnergyWeight) - recovery(account.energy, slot), 0);
 }
 
 /** Executes `call` against the USDT contract; null when the bandwidth cannot be paid. */

@@ -6,6 +6,7 @@ import { control } from './control-api.js';
 import type { FaultQueue } from './faults.js';
 import type { HookSink } from './hooks.js';
 import { stringify } from './json.js';
+import type { ProviderEmulators } from './providers/index.js';
 import { walletRoute, type Params } from './wallet-api.js';
 
 export interface DevnetParts {
@@ -14,6 +15,7 @@ export interface DevnetParts {
   /** Timers of requests an injected fault keeps hanging; cleared on shutdown. */
   hangs: Set<NodeJS.Timeout>;
   hooks: HookSink;
+  providers: ProviderEmulators;
 }
 
 const logging = () => process.env.DEVNET_LOG === '1';
@@ -98,10 +100,31 @@ function handleControl(parts: DevnetParts, res: ServerResponse, method: string, 
     send(res, 400, { error: 'body must be a JSON object' });
     return 400;
   }
-  const answer = control({ chain: parts.chain, faults: parts.faults, hooks: parts.hooks, method, path, query, body: body as Record<string, unknown> });
+  const answer = control({
+    chain: parts.chain,
+    faults: parts.faults,
+    hooks: parts.hooks,
+    providers: parts.providers,
+    method,
+    path,
+    query,
+    body: body as Record<string, unknown>,
+  });
   const { status, body: reply } = answer ?? { status: 404, body: { error: `no such devnet endpoint: ${method} ${path}` } };
   send(res, status, reply);
   return status;
+}
+
+/** A provider emulator's reply, or its `timeout_after_accept` hang (the order already exists). */
+function handleProvider(parts: DevnetParts, req: IncomingMessage, res: ServerResponse, method: string, url: URL, text: string): number | null {
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]));
+  const answer = parts.providers.handle(url.pathname, { method, query: url.searchParams, headers, body: text });
+  if (answer.hangMs !== undefined) {
+    hang(parts, req, 'provider_timeout_after_accept', url.pathname, answer.hangMs);
+    return null;
+  }
+  send(res, answer.status, answer.body);
+  return answer.status;
 }
 
 export function requestListener(parts: DevnetParts): RequestListener {
@@ -119,6 +142,8 @@ export function requestListener(parts: DevnetParts): RequestListener {
           const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
           status = parts.hooks.receive(url.pathname.slice('/hooks/'.length), headers, text);
           send(res, status, { ok: status === 200 });
+        } else if (url.pathname.startsWith('/providers/')) {
+          status = handleProvider(parts, req, res, method, url, text);
         } else {
           status = url.pathname.startsWith('/devnet/')
             ? handleControl(parts, res, method, url.pathname, text, url.searchParams)

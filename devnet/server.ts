@@ -6,6 +6,7 @@ import { Chain } from './chain.js';
 import { FaultQueue } from './faults.js';
 import { HookSink } from './hooks.js';
 import { requestListener, type DevnetParts } from './http.js';
+import { ProviderEmulators } from './providers/index.js';
 
 export interface DevnetHandle {
   url: string;
@@ -13,7 +14,8 @@ export interface DevnetHandle {
 }
 
 export async function startDevnet({ port, host = '127.0.0.1' }: { port: number; host?: string }): Promise<DevnetHandle> {
-  const parts: DevnetParts = { chain: new Chain(), faults: new FaultQueue(), hangs: new Set(), hooks: new HookSink() };
+  const chain = new Chain();
+  const parts: DevnetParts = { chain, faults: new FaultQueue(), hangs: new Set(), hooks: new HookSink(), providers: new ProviderEmulators(chain) };
   const server = createServer(requestListener(parts));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -94,6 +94,7 @@ export function accountJson(chain: Chain, account: Account, visible: boolean) {
       latest_consume_time_for_energy: account.energy.lastSlot > 0 ? log.timestampOf(account.energy.lastSlot) : 0,
       energy_window_size: account.energy.windowSizeV2,
       energy_window_optimized: account.energy.windowSizeV2 > 0,
+      acquired_delegated_frozenV2_balance_for_energy: view.delegatedInSun,
     },
   });
 }

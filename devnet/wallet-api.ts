@@ -159,6 +159,21 @@ function contractOf(ctx: WalletContext) {
   };
 }
 
+/** Stake 2.0 delegations in force from one address to another (both required, as in java-tron). */
+function delegatedResourceV2(ctx: WalletContext) {
+  const from = addressParam(ctx.params, 'fromAddress');
+  const to = addressParam(ctx.params, 'toAddress');
+  const visible = visibleOf(ctx.params);
+  return omitDefaults({
+    delegatedResource: ctx.chain.delegatedResources(from, to).map((row) => ({
+      from: renderAddress(row.from, visible),
+      to: renderAddress(row.to, visible),
+      frozen_balance_for_energy: row.balanceSun,
+      expire_time_for_energy: row.expireTime,
+    })),
+  });
+}
+
 const solidityEndpoints: Record<string, Handler> = {
   getnowblock: (ctx) => renderBlock(ctx, latestBlock(ctx)),
   getblock: getBlock,
@@ -174,6 +189,7 @@ const solidityEndpoints: Record<string, Handler> = {
     return tx ? transactionInfoJson(tx, visibleOf(ctx.params)) : {};
   },
   triggerconstantcontract: triggerConstantContract,
+  getdelegatedresourcev2: delegatedResourceV2,
 };
 
 const fullNodeEndpoints: Record<string, Handler> = {

@@ -3,6 +3,11 @@
 INSERT OR IGNORE INTO pools (id, name, hot_wallet_address, active, fallback_config, created_at)
   VALUES ('pool-main', 'Main hot wallet', 'TUVuiKMpkatA6dhkv4z7ZuVEfdcpMApx9b', 1, '{}', 1767225600000);
 UPDATE pools SET fee_wallet_address = 'TCLBgkbfVkJroVBJVqBEsxtPNQEQMTQCLQ' WHERE id = 'pool-main' AND fee_wallet_address IS NULL;
+UPDATE pools SET rental_wallet_address = 'TWa5cxQFesyCQUm17usvHrVkKce6rMCV4H' WHERE id = 'pool-main' AND rental_wallet_address IS NULL;
+-- The four provider emulators of the devnet, configured but off (the spec's default): an operator
+-- turns external energy on in the dashboard or with PUT /api/v1/admin/config.
+UPDATE pools SET fallback_config = '{"external_pool_providers":[{"name":"tronsave","base_url":"http://127.0.0.1:8790/providers/tronsave","markup":1.1},{"name":"feee","base_url":"http://127.0.0.1:8790/providers/feee","markup":1.1},{"name":"itrx","base_url":"http://127.0.0.1:8790/providers/itrx","markup":1.1},{"name":"tronzap","base_url":"http://127.0.0.1:8790/providers/tronzap","markup":1.1}]}'
+  WHERE id = 'pool-main' AND fallback_config = '{}';
 
 INSERT OR IGNORE INTO users (id, display_name, role, created_at) VALUES
   ('ops', 'Operator', 'admin', 1767225600000),

@@ -11,6 +11,7 @@ export interface Env {
   JWT_AUDIENCE: string;
   HOT_WALLET_PRIVATE_KEY: string;
   FEE_WALLET_PRIVATE_KEY?: string;
+  RENTAL_WALLET_PRIVATE_KEY?: string;
   DEFAULT_POOL_ID: string;
   USDT_CONTRACT: string;
   ALARM_INTERVAL_SECONDS: string;

@@ -24,6 +24,8 @@ const PROCESS_MESSAGES = {
   standard_failed: { en: "The network refused the transfer; the amount was refunded.", ko: "네트워크가 전송을 거부하여 금액이 환불되었습니다." },
   cancelled: { en: "The withdrawal was cancelled and the amount refunded.", ko: "출금이 취소되고 금액이 환불되었습니다." },
   trx_payment_sent: { en: "The network fee was charged in TRX and the withdrawal sent.", ko: "네트워크 수수료를 TRX로 결제하고 출금을 전송했습니다." },
+  external_ordered: { en: "Energy was ordered from a provider; the withdrawal is sent as soon as it arrives.", ko: "외부 공급자에게 에너지를 주문했습니다. 도착하는 즉시 출금을 전송합니다." },
+  external_failed: { en: "No provider could deliver energy; the fee was refunded. Check the options again.", ko: "에너지를 제공할 수 있는 공급자가 없어 수수료를 환불했습니다. 옵션을 다시 확인해 주세요." },
   queued: { en: "The withdrawal is waiting in the queue; it will be sent automatically.", ko: "출금이 대기열에 등록되었습니다. 자동으로 전송됩니다." },
   postponed: { en: "The withdrawal is postponed; it will be processed at the chosen time if energy allows.", ko: "출금이 연기되었습니다. 지정한 시간에 에너지가 충분하면 처리됩니다." },
 } as const;

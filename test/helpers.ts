@@ -5,6 +5,7 @@ import { addressOfKey } from "../src/tron/signer";
 
 export const HOT_WALLET = "TUVuiKMpkatA6dhkv4z7ZuVEfdcpMApx9b";
 export const FEE_WALLET = "TCLBgkbfVkJroVBJVqBEsxtPNQEQMTQCLQ";
+export const RENTAL_WALLET = "TWa5cxQFesyCQUm17usvHrVkKce6rMCV4H";
 export const USDT = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
 /** Holds USDT on the devnet after `seedWorld`: transfers to it cost ~65k energy. */
 export const HOLDER = "TBvJUBXorwBPzqvV38vjDgegj5Eh6g2Tsq";
@@ -59,14 +60,18 @@ export async function seedWorld(opts: { stakeTrx?: number; config?: Record<strin
   await devnet("/devnet/reset", {});
   await devnet("/devnet/fund", { address: HOT_WALLET, sun: 10_000_000_000, usdt_units: 1_000_000_000_000 });
   await devnet("/devnet/fund", { address: FEE_WALLET, sun: 100_000_000_000, usdt_units: 1_000_000_000_000 });
+  await devnet("/devnet/fund", { address: RENTAL_WALLET, sun: 100_000_000_000, usdt_units: 1_000_000_000_000 });
   await devnet("/devnet/fund", { address: HOLDER, usdt_units: 1_000_000 });
   await devnet("/devnet/stake", { address: HOT_WALLET, trx: opts.stakeTrx ?? 100_000 });
   const now = Date.now();
   await env.DB.batch([
-    env.DB.prepare("INSERT OR IGNORE INTO pools (id, name, hot_wallet_address, fee_wallet_address, active, fallback_config, created_at) VALUES (?, 'Main hot wallet', ?, ?, 1, ?, ?)").bind(
+    env.DB.prepare(
+      "INSERT OR IGNORE INTO pools (id, name, hot_wallet_address, fee_wallet_address, rental_wallet_address, active, fallback_config, created_at) VALUES (?, 'Main hot wallet', ?, ?, ?, 1, ?, ?)",
+    ).bind(
       POOL_ID,
       HOT_WALLET,
       FEE_WALLET,
+      RENTAL_WALLET,
       JSON.stringify(opts.config ?? {}),
       now,
     ),
@@ -153,3 +158,6 @@ export async function receipt(txId: string): Promise<any> {
 export async function notifications(user: string) {
   return (await call("/api/v1/notifications?limit=100", { token: await tokenFor(user) })).body.notifications as Array<{ withdrawal_id: string; kind: string; data: any }>;
 }
+
+/** The devnet's four provider emulators as the fallback config lists them. */
+export const DEVNET_PROVIDERS = (["tronsave", "feee", "itrx", "tronzap"] as const).map((name) => ({ name, base_url: `${env.DEVNET_URL}/providers/${name}`, markup: 1.1 }));

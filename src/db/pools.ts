@@ -5,6 +5,7 @@ export interface PoolRow {
   name: string;
   hot_wallet_address: string;
   fee_wallet_address: string | null;
+  rental_wallet_address: string | null;
   active: number;
   fallback_config: string;
 }

@@ -19,6 +19,10 @@ export const pools = sqliteTable("pools", {
   // Sends TRX-paid withdrawals. It stakes nothing, so such a transfer burns TRX for all its energy
   // and never touches the energy the hot wallet has promised to queued users.
   feeWalletAddress: text("fee_wallet_address"),
+  // Receives energy rented from providers and sends those withdrawals. A wallet of its own, because
+  // TRON spends an account's energy on whatever it sends next: rented energy on the fee wallet would
+  // be eaten by a TRX-paid transfer.
+  rentalWalletAddress: text("rental_wallet_address"),
   active: integer("active", { mode: "boolean" }).notNull().default(true),
   fallbackConfig: text("fallback_config").notNull().default("{}"),
   createdAt: integer("created_at").notNull(),
@@ -72,6 +76,9 @@ export const holds = sqliteTable(
     purpose: text("purpose", { enum: ["withdrawal", "fee"] }).notNull(),
     withdrawalId: text("withdrawal_id").notNull(),
     state: text("state", { enum: ["held", "posted", "released"] }).notNull().default("held"),
+    // Posting may take less than was held (a rental that came in under the accepted quote); the
+    // rest goes back to the user in the same step. Null: all of it.
+    postedAmount: integer("posted_amount"),
     createdAt: integer("created_at").notNull(),
     resolvedAt: integer("resolved_at"),
   },
@@ -101,6 +108,8 @@ export const withdrawals = sqliteTable(
     burnedSun: integer("burned_sun"),
     failureReason: text("failure_reason"),
     postponeUntil: integer("postpone_until"),
+    // The provider quotes shown by the last check-options (JSON): the accepted one caps the charge.
+    externalQuotes: text("external_quotes"),
     idempotencyKey: text("idempotency_key").notNull(),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -199,4 +208,32 @@ export const alertDeliveries = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [index("alert_deliveries_alert").on(t.alertId)],
+);
+
+// A rental from an external provider. The row is written before the provider is called and its id
+// is the provider's external / out-trade id, so a retry after a lost reply finds the same order.
+export const purchaseOrders = sqliteTable(
+  "purchase_orders",
+  {
+    id: text("id").primaryKey(),
+    withdrawalId: text("withdrawal_id").notNull(),
+    poolId: text("pool_id").notNull(),
+    provider: text("provider").notNull(),
+    attempt: integer("attempt").notNull(),
+    energy: integer("energy").notNull(),
+    durationSec: integer("duration_sec").notNull(),
+    receiver: text("receiver").notNull(),
+    quotedCostSun: integer("quoted_cost_sun").notNull(),
+    costSun: integer("cost_sun"),
+    chargedSun: integer("charged_sun"),
+    status: text("status", { enum: ["created", "ordered", "delivered", "completed", "failed"] }).notNull(),
+    providerOrderId: text("provider_order_id"),
+    deliveredEnergy: integer("delivered_energy"),
+    error: text("error"),
+    createdAt: integer("created_at").notNull(),
+    orderedAt: integer("ordered_at"),
+    deliveredAt: integer("delivered_at"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("purchase_orders_provider_status").on(t.provider, t.status, t.createdAt), index("purchase_orders_withdrawal").on(t.withdrawalId)],
 );

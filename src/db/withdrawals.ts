@@ -23,6 +23,7 @@ export interface WithdrawalRow {
   burned_sun: number | null;
   failure_reason: string | null;
   postpone_until: number | null;
+  external_quotes: string | null;
   idempotency_key: string;
   created_at: number;
   updated_at: number;
@@ -71,7 +72,7 @@ export interface Transition {
   from: readonly WithdrawalStatus[];
   to: WithdrawalStatus;
   /** What happens to the withdrawal's open holds (all of them, or one purpose's). */
-  holds?: { action: "post" | "release"; purpose?: "withdrawal" | "fee" };
+  holds?: { action: "post" | "release"; purpose?: "withdrawal" | "fee"; /** Post only this much of the fee hold; the rest is refunded. */ feePosted?: number };
   /** A new hold taken with the transition: if the balance cannot cover it, nothing happens. */
   hold?: { asset: "TRX" | "USDT"; amount: number; purpose: "withdrawal" | "fee" };
   notify?: { kind: NotificationKind; data?: Record<string, unknown> };
@@ -99,8 +100,11 @@ export async function transition(db: D1Database, id: string, t: Transition, now 
   if (t.holds) {
     statements.push(
       db
-        .prepare(`UPDATE holds SET state = ?, resolved_at = ? WHERE withdrawal_id = ? AND state = 'held' AND purpose LIKE ? AND ${happened}`)
-        .bind(t.holds.action === "post" ? "posted" : "released", now, id, t.holds.purpose ?? "%", id, t.to, now),
+        .prepare(
+          `UPDATE holds SET state = ?, resolved_at = ?, posted_amount = CASE WHEN purpose = 'fee' THEN ? ELSE NULL END
+            WHERE withdrawal_id = ? AND state = 'held' AND purpose LIKE ? AND ${happened}`,
+        )
+        .bind(t.holds.action === "post" ? "posted" : "released", now, t.holds.feePosted ?? null, id, t.holds.purpose ?? "%", id, t.to, now),
     );
   }
   if (t.hold) {

@@ -1,5 +1,12 @@
 // The fallback configuration of a pool (DESIGN §6). Money values are base units (sun).
 
+export interface ExternalProviderConfig {
+  name: "tronsave" | "feee" | "itrx" | "tronzap";
+  base_url: string;
+  /** What the user pays over the provider's price, e.g. 1.1 = +10 %. */
+  markup: number;
+}
+
 export interface FallbackConfig {
   trx_payment_enabled: boolean;
   trx_payment_markup: number;
@@ -8,7 +15,7 @@ export interface FallbackConfig {
   queue_max_wait_hours: number;
   queue_priority_fee: number;
   external_pool_enabled: boolean;
-  external_pool_providers: string[];
+  external_pool_providers: ExternalProviderConfig[];
   external_pool_max_premium: number;
   alert_threshold: number;
   critical_threshold: number;

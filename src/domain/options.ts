@@ -1,6 +1,7 @@
 import type { FallbackConfig } from "./config";
 import { SLOT_MS } from "./energy";
 import { trxPaymentCostSun } from "./fees";
+import type { RankedRental } from "./external";
 
 // Building the choices a user sees for one withdrawal. Pure: every input is passed in.
 
@@ -11,7 +12,8 @@ export type UnavailableReason =
   | "insufficient_trx_balance"
   | "below_min_trx_balance"
   | "queue_wait_exceeds_max"
-  | "never_fits";
+  | "never_fits"
+  | "exceeds_max_premium";
 
 export interface WithdrawalOption {
   method: OptionMethod;
@@ -38,6 +40,8 @@ export interface OptionsInput {
   userTrxSun: number;
   /** Slots until this withdrawal would start at the back of its priority class; null: never. */
   waitSlots: { normal: number | null; priority: number | null };
+  /** Providers that answered, ranked (empty when external energy is off or nobody answered). */
+  rentals: RankedRental[];
 }
 
 export interface OptionsDecision {
@@ -63,6 +67,12 @@ export function buildOptions(input: OptionsInput): OptionsDecision {
     const reason: UnavailableReason | undefined =
       input.userTrxSun < cfg.trx_payment_min_balance ? "below_min_trx_balance" : input.userTrxSun < cost ? "insufficient_trx_balance" : undefined;
     options.push({ method: "trx_payment", immediate: true, cost_sun: cost, available: !reason, ...(reason ? { reason } : {}) });
+  }
+  if (cfg.external_pool_enabled) {
+    for (const r of input.rentals) {
+      const reason: UnavailableReason | undefined = !r.acceptable ? "exceeds_max_premium" : input.userTrxSun < r.charge_sun ? "insufficient_trx_balance" : undefined;
+      options.push({ method: "external_pool", immediate: true, cost_sun: r.charge_sun, provider: r.provider, available: !reason, ...(reason ? { reason } : {}) });
+    }
   }
   if (cfg.queue_enabled) {
     const maxSlots = (cfg.queue_max_wait_hours * 3_600_000) / SLOT_MS;

@@ -72,6 +72,42 @@ const STEPS: string[] = [
      energy_reserved INTEGER NOT NULL,
      queue_length INTEGER NOT NULL
    );`,
+  `-- Transfers may now also go out from the rental wallet (energy rented from a provider).
+   CREATE TABLE transfers_v2 (
+     withdrawal_id TEXT PRIMARY KEY,
+     tx_id TEXT NOT NULL UNIQUE,
+     wallet TEXT NOT NULL CHECK (wallet IN ('hot','fee','rental')),
+     signed_tx TEXT NOT NULL,
+     expiration INTEGER NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('signed','broadcast','confirmed','failed')),
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     started_at INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   INSERT INTO transfers_v2 SELECT withdrawal_id, tx_id, wallet, signed_tx, expiration, state, attempts, last_error, started_at, created_at, updated_at FROM transfers;
+   DROP TABLE transfers;
+   ALTER TABLE transfers_v2 RENAME TO transfers;
+   CREATE INDEX transfers_open ON transfers (state) WHERE state IN ('signed','broadcast');
+   -- A withdrawal waiting on rented energy: the provider being tried and those left to fail over to.
+   CREATE TABLE rentals (
+     withdrawal_id TEXT PRIMARY KEY,
+     purchase_order_id TEXT,
+     provider TEXT,
+     provider_order_id TEXT,
+     current TEXT,
+     energy INTEGER NOT NULL CHECK (energy > 0),
+     to_address TEXT NOT NULL,
+     amount INTEGER NOT NULL,
+     charge_cap_sun INTEGER NOT NULL,
+     charged_sun INTEGER,
+     candidates TEXT NOT NULL,
+     attempt INTEGER NOT NULL DEFAULT 0,
+     state TEXT NOT NULL CHECK (state IN ('ordering','waiting','sending')),
+     deadline INTEGER NOT NULL,
+     ordered_at INTEGER
+   );`,
 ];
 
 export function migratePoolStorage(sql: SqlStorage): void {

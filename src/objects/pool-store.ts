@@ -4,7 +4,7 @@ import { migratePoolStorage } from "./pool-schema";
 // so a caller that combines several of them inside `transactionSync` gets one atomic step.
 
 export type Origin = "direct" | "queue" | "postponed";
-export type Wallet = "hot" | "fee";
+export type Wallet = "hot" | "fee" | "rental";
 
 export interface TransferRow {
   withdrawal_id: string;
@@ -47,6 +47,28 @@ export interface ReservationRow {
   energy: number;
   origin: Origin;
   created_at: number;
+  [key: string]: SqlStorageValue;
+}
+
+export interface RentalRow {
+  withdrawal_id: string;
+  purchase_order_id: string | null;
+  provider: string | null;
+  /** Null until the provider answers, and for good when its reply was lost and it cannot be asked by our id. */
+  provider_order_id: string | null;
+  /** JSON: the candidate being tried (its base URL and markup). */
+  current: string | null;
+  energy: number;
+  to_address: string;
+  amount: number;
+  charge_cap_sun: number;
+  charged_sun: number | null;
+  /** JSON: the providers still to try, in order. */
+  candidates: string;
+  attempt: number;
+  state: "ordering" | "waiting" | "sending";
+  deadline: number;
+  ordered_at: number | null;
   [key: string]: SqlStorageValue;
 }
 
@@ -118,7 +140,8 @@ export class PoolStore {
   orphanReservations(before: number): ReservationRow[] {
     return this.#sql
       .exec<ReservationRow>(
-        "SELECT r.* FROM reservations r LEFT JOIN transfers t ON t.withdrawal_id = r.withdrawal_id WHERE t.withdrawal_id IS NULL AND r.created_at < ?",
+        `SELECT r.* FROM reservations r LEFT JOIN transfers t ON t.withdrawal_id = r.withdrawal_id
+          WHERE t.withdrawal_id IS NULL AND r.created_at < ? AND r.withdrawal_id NOT IN (SELECT withdrawal_id FROM rentals WHERE state <> 'sending')`,
         before,
       )
       .toArray();
@@ -253,6 +276,40 @@ export class PoolStore {
     return this.#sql.exec("SELECT count(*) AS n FROM postponed").one().n as number;
   }
 
+  // Rentals
+
+  rental(withdrawalId: string): RentalRow | null {
+    return this.#sql.exec<RentalRow>("SELECT * FROM rentals WHERE withdrawal_id = ?", withdrawalId).toArray()[0] ?? null;
+  }
+
+  rentalsIn(state: RentalRow["state"]): RentalRow[] {
+    return this.#sql.exec<RentalRow>("SELECT * FROM rentals WHERE state = ?", state).toArray();
+  }
+
+  insertRental(r: Pick<RentalRow, "withdrawal_id" | "energy" | "to_address" | "amount" | "charge_cap_sun" | "candidates" | "deadline">): void {
+    this.#sql.exec(
+      "INSERT INTO rentals (withdrawal_id, energy, to_address, amount, charge_cap_sun, candidates, attempt, state, deadline) VALUES (?, ?, ?, ?, ?, ?, 0, 'ordering', ?)",
+      r.withdrawal_id, r.energy, r.to_address, r.amount, r.charge_cap_sun, r.candidates, r.deadline,
+    );
+  }
+
+  updateRental(withdrawalId: string, set: Partial<Omit<RentalRow, "withdrawal_id">>): void {
+    const entries = Object.entries(set);
+    if (!entries.length) return;
+    this.#sql.exec(`UPDATE rentals SET ${entries.map(([k]) => `${k} = ?`).join(", ")} WHERE withdrawal_id = ?`, ...entries.map(([, v]) => v ?? null), withdrawalId);
+  }
+
+  dropRental(withdrawalId: string): void {
+    this.#sql.exec("DELETE FROM rentals WHERE withdrawal_id = ?", withdrawalId);
+  }
+
+  /** Rented energy already promised to transfers of the rental wallet that the chain has not counted. */
+  rentalEnergyInFlight(): number {
+    return this.#sql.exec(
+      "SELECT coalesce(sum(r.energy), 0) AS e FROM rentals r JOIN transfers t ON t.withdrawal_id = r.withdrawal_id WHERE r.state = 'sending' AND t.state IN ('signed','broadcast')",
+    ).one().e as number;
+  }
+
   // Samples
 
   /** One sample per `minGapMs` at most; older than `keepMs` are dropped in the same step. */
@@ -309,7 +366,7 @@ export class PoolStore {
   hasWork(): boolean {
     return (
       (this.#sql.exec(
-        "SELECT (SELECT count(*) FROM transfers WHERE state IN ('signed','broadcast')) + (SELECT count(*) FROM reservations) + (SELECT count(*) FROM queue) + (SELECT count(*) FROM postponed) + (SELECT count(*) FROM outbox) AS n",
+        "SELECT (SELECT count(*) FROM transfers WHERE state IN ('signed','broadcast')) + (SELECT count(*) FROM reservations) + (SELECT count(*) FROM queue) + (SELECT count(*) FROM postponed) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM rentals) AS n",
       ).one().n as number) > 0
     );
   }

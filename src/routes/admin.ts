@@ -7,6 +7,9 @@ import type { FallbackConfig } from "../domain/config";
 import { fallbackConfigOf, getPool, listPools } from "../db/pools";
 import { getWithdrawal, withdrawalView, WITHDRAWAL_STATUSES, type WithdrawalRow } from "../db/withdrawals";
 import { log } from "../log";
+import { PROVIDER_NAMES } from "../providers/provider";
+import { providerFigures } from "../rentals/records";
+import { reliability } from "../domain/external";
 import { requireAdmin } from "../auth";
 import { idempotently } from "../idempotency";
 import { AmountString, errorResponses, IdempotencyHeader, identity, router } from "./common";
@@ -153,7 +156,18 @@ const ConfigSchema = z
     queue_max_wait_hours: z.number().int().min(1).max(168),
     queue_priority_fee: AmountOrZero,
     external_pool_enabled: z.boolean(),
-    external_pool_providers: z.array(z.string().min(1).max(32)).max(10),
+    external_pool_providers: z
+      .array(
+        z
+          .object({
+            name: z.enum(PROVIDER_NAMES),
+            base_url: z.url({ protocol: /^https?$/ }).max(300),
+            markup: z.number().min(1).max(3).multipleOf(0.0001),
+          })
+          .strict(),
+      )
+      .max(PROVIDER_NAMES.length)
+      .refine((list) => new Set(list.map((p) => p.name)).size === list.length, { message: "each provider at most once" }),
     external_pool_max_premium: z.number().min(0.1).max(10).multipleOf(0.0001),
     alert_threshold: z.number().min(1).max(90),
     critical_threshold: z.number().min(0).max(89),
@@ -376,5 +390,72 @@ adminRoutes.openapi(
         .all<WithdrawalRow>()
     ).results;
     return c.json({ withdrawals: rows.map((w) => ({ ...withdrawalView(w), user_id: w.user_id, pool_id: w.pool_id })) }, 200);
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/purchase-orders",
+    summary: "Energy rentals placed with providers, newest first",
+    request: {
+      query: z
+        .object({
+          status: z.enum(["created", "ordered", "delivered", "completed", "failed"]).optional(),
+          provider: z.enum(PROVIDER_NAMES).optional(),
+          withdrawal_id: z.string().min(1).max(64).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        })
+        .strict(),
+    },
+    responses: { 200: json(z.object({ purchase_orders: z.array(z.record(z.string(), z.unknown())) }), "Purchase orders"), ...errorResponses },
+  }),
+  async (c) => {
+    const { status, provider, withdrawal_id, limit } = c.req.valid("query");
+    const filters = Object.entries({ status, provider, withdrawal_id }).filter(([, v]) => v !== undefined) as Array<[string, string]>;
+    const rows = (
+      await c.env.DB.prepare(
+        `SELECT * FROM purchase_orders ${filters.length ? `WHERE ${filters.map(([k]) => `${k} = ?`).join(" AND ")}` : ""} ORDER BY created_at DESC LIMIT ?`,
+      )
+        .bind(...filters.map(([, v]) => v), limit)
+        .all<Record<string, unknown> & { created_at: number; updated_at: number }>()
+    ).results;
+    return c.json(
+      { purchase_orders: rows.map((r) => ({ ...r, created_at: new Date(r.created_at).toISOString(), updated_at: new Date(r.updated_at).toISOString() })) },
+      200,
+    );
+  },
+);
+
+adminRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/admin/providers",
+    summary: "Per provider: orders, success rate, median delivery seconds, average sun per energy, reliability",
+    responses: { 200: json(z.object({ providers: z.array(z.record(z.string(), z.unknown())) }), "Figures"), ...errorResponses },
+  }),
+  async (c) => {
+    const figures = await providerFigures(c.env.DB);
+    const cfg = fallbackConfigOf((await getPool(c.env.DB, c.env.DEFAULT_POOL_ID))!);
+    const names = new Set([...cfg.external_pool_providers.map((p) => p.name), ...Object.keys(figures)]);
+    return c.json(
+      {
+        providers: [...names].map((name) => {
+          const f = figures[name] ?? { orders: 0, delivered: 0, failed: 0, success_rate: null, medianDeliverySec: null, avg_sun_per_energy: null };
+          return {
+            provider: name,
+            configured: cfg.external_pool_providers.some((p) => p.name === name),
+            orders: f.orders,
+            delivered: f.delivered,
+            failed: f.failed,
+            success_rate: f.success_rate,
+            median_delivery_seconds: f.medianDeliverySec,
+            avg_sun_per_energy: f.avg_sun_per_energy,
+            reliability: reliability(f),
+          };
+        }),
+      },
+      200,
+    );
   },
 );

@@ -12,7 +12,11 @@ import { TronClient } from "../tron/client";
 import { ConfiguredTrxPrice } from "../pricing/trx-price";
 import { optionDescription, processMessage } from "../i18n";
 import { idempotently } from "../idempotency";
-import type { Quote } from "../objects/energy-pool";
+import type { Quote, RentalCandidate } from "../objects/energy-pool";
+import { rankRentals, type RankedRental } from "../domain/external";
+import { trxPaymentCostSun } from "../domain/fees";
+import { gatherQuotes, QUOTE_VALID_MS } from "../rentals/quotes";
+import { providerFigures } from "../rentals/records";
 import { errorResponses, IdempotencyHeader, IdParam, router } from "./common";
 import { ActionResult, body, json, ownOr404, poolOf, requireStatus } from "./withdrawal-shared";
 
@@ -25,6 +29,14 @@ interface Assessment {
   energy: number;
   quote: Quote;
   decision: OptionsDecision;
+  rentals: RankedRental[];
+}
+
+/** What check-options stored of the providers' quotes: process-with-option holds the user to it. */
+interface StoredQuotes {
+  quoted_at: number;
+  energy: number;
+  rentals: RankedRental[];
 }
 
 /** Energy simulated on chain for this recipient, the pool's quote, and the options they allow. */
@@ -37,17 +49,27 @@ async function assess(c: Context<AppEnv>, w: WithdrawalRow): Promise<Assessment>
     c.env.DB.prepare("SELECT available FROM balances WHERE user_id = ? AND asset = 'TRX'").bind(w.user_id).first<{ available: number }>(),
   ]);
   const quote = await poolOf(c, w.pool_id).quote(w.pool_id, energy);
+  const config = fallbackConfigOf(pool);
+  const short = energy > quote.status.energy_available || quote.queue_waiting > 0;
+  let rentals: RankedRental[] = [];
+  // Providers are asked only when renting is on and could be needed: quotes cost them (and us) time.
+  if (short && config.external_pool_enabled && config.external_pool_providers.length && pool.rental_wallet_address) {
+    const [quotes, records] = await Promise.all([gatherQuotes(c.env, config.external_pool_providers, energy, pool.rental_wallet_address), providerFigures(c.env.DB)]);
+    const burnSun = trxPaymentCostSun({ energy, energyFeeSun: quote.status.energy_fee_sun, transactionFeeSun: quote.status.transaction_fee_sun, markup: 1 });
+    rentals = rankRentals(quotes, records, burnSun, config.external_pool_max_premium);
+  }
   const decision = buildOptions({
     requiredEnergy: energy,
     availableEnergy: quote.status.energy_available,
     queueWaiting: quote.queue_waiting,
-    config: fallbackConfigOf(pool),
+    config,
     energyFeeSun: quote.status.energy_fee_sun,
     transactionFeeSun: quote.status.transaction_fee_sun,
     userTrxSun: trx?.available ?? 0,
     waitSlots: quote.wait_slots,
+    rentals,
   });
-  return { energy, quote, decision };
+  return { energy, quote, decision, rentals };
 }
 
 const OptionSchema = z
@@ -90,8 +112,11 @@ optionRoutes.openapi(
   async (c) => {
     const w = await ownOr404(c, c.req.valid("param").id);
     requireStatus(w, "pending");
-    const { energy, quote, decision } = await assess(c, w);
-    await c.env.DB.prepare("UPDATE withdrawals SET energy_required = ?, updated_at = ? WHERE id = ? AND status = 'pending'").bind(energy, Date.now(), w.id).run();
+    const { energy, quote, decision, rentals } = await assess(c, w);
+    const stored: StoredQuotes = { quoted_at: Date.now(), energy, rentals };
+    await c.env.DB.prepare("UPDATE withdrawals SET energy_required = ?, external_quotes = ?, updated_at = ? WHERE id = ? AND status = 'pending'")
+      .bind(energy, JSON.stringify(stored), Date.now(), w.id)
+      .run();
     const lang = languageOf(c.req.header("accept-language"));
     const price = await new ConfiguredTrxPrice(c.env.TRX_PRICE_USD).microUsdPerTrx();
     const now = Date.now();
@@ -150,7 +175,20 @@ optionRoutes.openapi(
       const lang = languageOf(c.req.header("accept-language"));
       const start = { poolId: w.pool_id, withdrawalId: w.id, toAddress: w.to_address, amount: w.amount };
 
-      if (input.method === "external_pool") throw new AppError("option_unavailable", { method: input.method, reason: "no_provider_configured" });
+      if (input.method === "external_pool") {
+        const res = await pool.processExternal({ ...start, ...(await rentalPlan(c, w, input.provider)) });
+        if (!res.ok) throw new AppError(res.code, res.params);
+        const after = (await getOwnWithdrawal(c.env.DB, w.id, w.user_id))!;
+        const returned = after.status === "pending";
+        return c.json(
+          {
+            success: !returned,
+            result: { withdrawal: withdrawalView(after), provider: res.value.provider },
+            message: processMessage(returned ? "external_failed" : "external_ordered", lang),
+          },
+          200,
+        );
+      }
       if (input.method === "standard") {
         const { energy } = await assess(c, w);
         const res = await pool.processStandard({ ...start, energy });
@@ -214,6 +252,29 @@ optionRoutes.openapi(
       );
     }),
 );
+
+/**
+ * The providers to try for a rental, from the quotes the user saw: the chosen one (or the cheapest)
+ * first, then the other acceptable ones in rank order. The first one's charge is the cap: if a
+ * fallback provider costs more, the exchange absorbs the difference, never the user.
+ */
+async function rentalPlan(c: Context<AppEnv>, w: WithdrawalRow, chosenProvider: string | undefined): Promise<{ energy: number; candidates: RentalCandidate[] }> {
+  const stored = w.external_quotes ? (JSON.parse(w.external_quotes) as StoredQuotes) : null;
+  if (!stored || Date.now() - stored.quoted_at > QUOTE_VALID_MS) throw new AppError("quote_expired");
+  const pool = await getPool(c.env.DB, w.pool_id);
+  const configured = new Map(fallbackConfigOf(pool!).external_pool_providers.map((p) => [p.name, p]));
+  const acceptable = stored.rentals.filter((r) => r.acceptable && configured.has(r.provider as RentalCandidate["provider"]));
+  const first = chosenProvider === undefined ? acceptable[0] : acceptable.find((r) => r.provider === chosenProvider);
+  if (!first) throw new AppError("option_unavailable", { method: "external_pool", reason: chosenProvider ? "provider_not_acceptable" : "no_provider" });
+  const ordered = [first, ...acceptable.filter((r) => r !== first)];
+  return {
+    energy: stored.energy,
+    candidates: ordered.map((r) => {
+      const p = configured.get(r.provider as RentalCandidate["provider"])!;
+      return { provider: p.name, base_url: p.base_url, markup: p.markup, cost_sun: r.cost_sun, charge_sun: r.charge_sun };
+    }),
+  };
+}
 
 async function sentReply(c: Context<AppEnv>, w: WithdrawalRow, lang: "en" | "ko", sent: "standard_sent" | "trx_payment_sent") {
   const after = (await getOwnWithdrawal(c.env.DB, w.id, w.user_id))!;

@@ -114,6 +114,7 @@ describe("options", () => {
     transactionFeeSun: 1_000,
     userTrxSun: 100_000_000,
     waitSlots: { normal: 1_200, priority: 600 },
+    rentals: [],
   };
 
   it("offers the standard path when the pool covers the energy and nobody waits", () => {
