@@ -6,7 +6,7 @@ UPDATE pools SET fee_wallet_address = 'TCLBgkbfVkJroVBJVqBEsxtPNQEQMTQCLQ' WHERE
 UPDATE pools SET rental_wallet_address = 'TWa5cxQFesyCQUm17usvHrVkKce6rMCV4H' WHERE id = 'pool-main' AND rental_wallet_address IS NULL;
 -- The four provider emulators of the devnet, configured but off (the spec's default): an operator
 -- turns external energy on in the dashboard or with PUT /api/v1/admin/config.
-UPDATE pools SET fallback_config = '{"external_pool_providers":[{"name":"tronsave","base_url":"http://127.0.0.1:8790/providers/tronsave","markup":1.1},{"name":"feee","base_url":"http://127.0.0.1:8790/providers/feee","markup":1.1},{"name":"itrx","base_url":"http://127.0.0.1:8790/providers/itrx","markup":1.1},{"name":"tronzap","base_url":"http://127.0.0.1:8790/providers/tronzap","markup":1.1}]}'
+UPDATE pools SET fallback_config = '{"user_money_requests_per_minute":120,"user_ws_tickets_per_minute":30,"external_pool_providers":[{"name":"tronsave","base_url":"http://127.0.0.1:8790/providers/tronsave","markup":1.1},{"name":"feee","base_url":"http://127.0.0.1:8790/providers/feee","markup":1.1},{"name":"itrx","base_url":"http://127.0.0.1:8790/providers/itrx","markup":1.1},{"name":"tronzap","base_url":"http://127.0.0.1:8790/providers/tronzap","markup":1.1}]}'
   WHERE id = 'pool-main' AND fallback_config = '{}';
 
 INSERT OR IGNORE INTO users (id, display_name, role, created_at) VALUES

@@ -17,6 +17,7 @@ const MESSAGES = {
   insufficient_balance: { status: 409, en: "Insufficient {asset} balance.", ko: "{asset} 잔액이 부족합니다." },
   energy_insufficient: { status: 409, en: "The energy pool cannot cover this withdrawal right now ({required} needed, {available} free); check the options.", ko: "지금은 에너지 풀로 이 출금을 처리할 수 없습니다 (필요 {required}, 가용 {available}). 다른 옵션을 확인해 주세요." },
   option_unavailable: { status: 422, en: "The option {method} is not available for this withdrawal ({reason}).", ko: "이 출금에는 {method} 옵션을 사용할 수 없습니다 ({reason})." },
+  rate_limited: { status: 429, en: "Too many requests: at most {limit} a minute. Retry in {retry_after} s.", ko: "요청이 너무 많습니다: 분당 최대 {limit}회입니다. {retry_after}초 후에 다시 시도해 주세요." },
   quote_expired: { status: 409, en: "The provider quotes are older than two minutes; check the options again.", ko: "공급자 견적이 2분이 지나 만료되었습니다. 옵션을 다시 확인해 주세요." },
   estimate_failed: { status: 422, en: "The transfer cannot be simulated on chain: {detail}", ko: "전송을 체인에서 시뮬레이션할 수 없습니다: {detail}" },
   chain_unavailable: { status: 503, en: "The TRON node is not answering; try again shortly.", ko: "TRON 노드가 응답하지 않습니다. 잠시 후 다시 시도해 주세요." },

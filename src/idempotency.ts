@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { AppError, languageOf } from "./errors";
+import { consumeLimit } from "./limits";
 import type { AppEnv } from "./app-env";
 
 // DESIGN §4: money-moving POSTs carry an Idempotency-Key, scoped per user and kept >= 24 h.
@@ -23,6 +24,11 @@ export async function idempotently<R extends Response>(c: Context<AppEnv>, run: 
   const hash = await sha256Hex(`${c.req.method} ${c.req.path}\n${body}`);
   const now = Date.now();
   const db = c.env.DB;
+
+  // A replay or a conflict on a key already seen is answered without counting against the limit;
+  // only a new request is counted.
+  const seen = await db.prepare("SELECT 1 FROM idempotency_keys WHERE user_id = ? AND key = ?").bind(userId, key).first();
+  if (!seen) await consumeLimit(c, userId, "money");
 
   const claimed = await db
     .prepare(

@@ -237,3 +237,31 @@ export const purchaseOrders = sqliteTable(
   },
   (t) => [index("purchase_orders_provider_status").on(t.provider, t.status, t.createdAt), index("purchase_orders_withdrawal").on(t.withdrawalId)],
 );
+
+// Per-user request counts in fixed one-minute windows: D1 serializes the increments, so the limit
+// is exact (a rate-limiting binding would only be eventually consistent).
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    userId: text("user_id").notNull(),
+    bucket: text("bucket").notNull(),
+    windowStart: integer("window_start").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.bucket, t.windowStart] }), index("rate_limits_window").on(t.windowStart)],
+);
+
+// Each run of the reconciliation: what was compared and every mismatch found.
+export const reconciliationRuns = sqliteTable(
+  "reconciliation_runs",
+  {
+    id: text("id").primaryKey(),
+    trigger: text("trigger", { enum: ["cron", "operator"] }).notNull(),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at").notNull(),
+    checked: text("checked").notNull(),
+    mismatches: text("mismatches").notNull(),
+    mismatchCount: integer("mismatch_count").notNull(),
+  },
+  (t) => [index("reconciliation_runs_started").on(t.startedAt)],
+);

@@ -19,6 +19,9 @@ export interface FallbackConfig {
   external_pool_max_premium: number;
   alert_threshold: number;
   critical_threshold: number;
+  /** Abuse limits per user: money-moving requests and WebSocket tickets, per minute. */
+  user_money_requests_per_minute: number;
+  user_ws_tickets_per_minute: number;
 }
 
 export const DEFAULT_FALLBACK_CONFIG: FallbackConfig = {
@@ -33,4 +36,6 @@ export const DEFAULT_FALLBACK_CONFIG: FallbackConfig = {
   external_pool_max_premium: 2.0,
   alert_threshold: 20,
   critical_threshold: 10,
+  user_money_requests_per_minute: 30,
+  user_ws_tickets_per_minute: 10,
 };

@@ -4,6 +4,7 @@ import { getPool } from "../db/pools";
 import { WS_IDENTITY_HEADERS } from "../objects/energy-pool";
 import { errorResponses, identity, router } from "./common";
 import { json } from "./withdrawal-shared";
+import { consumeLimit } from "../limits";
 
 // Browsers cannot put an Authorization header on a WebSocket, so a signed-in client first trades
 // its bearer token for a ticket: single use, valid 60 s, stored hashed. The upgrade is then checked
@@ -29,6 +30,7 @@ wsTicketRoutes.openapi(
   }),
   async (c) => {
     const { userId, role } = identity(c);
+    await consumeLimit(c, userId, "ws_ticket");
     const poolId = (c.req.header("content-type")?.includes("json") ? c.req.valid("json").pool_id : undefined) ?? c.env.DEFAULT_POOL_ID;
     if (!(await getPool(c.env.DB, poolId))) throw new AppError("not_found", { what: "Pool" });
     const bytes = crypto.getRandomValues(new Uint8Array(32));

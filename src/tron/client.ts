@@ -222,6 +222,14 @@ export class TronClient {
     };
   }
 
+  /** The transfer a transaction carries (owner, contract, call data), or null if the node has none. */
+  async transferOf(txId: string): Promise<{ owner: string; contract: string; data: string } | null> {
+    const json = await this.#post("/wallet/gettransactionbyid", { value: txId, visible: true });
+    const value = json.raw_data?.contract?.[0]?.parameter?.value;
+    if (!value) return null;
+    return { owner: String(value.owner_address ?? ""), contract: String(value.contract_address ?? ""), data: String(value.data ?? "") };
+  }
+
   async nowBlock(solid: boolean): Promise<BlockRef> {
     const json = await this.#post(`/${solid ? "walletsolidity" : "wallet"}/getnowblock`, {});
     const raw = json.block_header?.raw_data ?? {};
