@@ -3,7 +3,9 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 
 // Tests run in workerd against the real Worker, Durable Object and D1; the TRON chain is the
 // project's devnet, started once in Node by test/global-setup.ts on its own port.
-import { TEST_DEVNET_PORT } from "./test/ports.ts";
+import { testDevnetPort } from "./test/ports.ts";
+
+const TEST_DEVNET_PORT = await testDevnetPort();
 
 export default defineConfig(async () => ({
   test: {
@@ -35,7 +37,7 @@ export default defineConfig(async () => ({
         test: {
           name: "workers",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/devnet/**"],
+          exclude: ["test/devnet/**", "test/browser/**"],
           setupFiles: ["./test/apply-migrations.ts"],
           globalSetup: ["./test/global-setup.ts"],
           // Test files share one devnet (one chain clock): run them one after another.
@@ -51,6 +53,17 @@ export default defineConfig(async () => ({
           environment: "node",
           include: ["test/devnet/**/*.test.ts"],
           testTimeout: 30_000,
+        },
+      },
+      {
+        // The dashboard in headless Chromium against `wrangler dev` and a devnet of its own, which
+        // the test starts (and stops) itself on free ports.
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["test/browser/**/*.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
         },
       },
     ],

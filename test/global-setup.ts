@@ -1,7 +1,7 @@
 import { startDevnet } from "../devnet/server";
-import { TEST_DEVNET_PORT } from "./ports";
+import { testDevnetPort } from "./ports";
 
 export default async function setup() {
-  const devnet = await startDevnet({ port: TEST_DEVNET_PORT });
+  const devnet = await startDevnet({ port: await testDevnetPort() });
   return async () => devnet.close();
 }
