@@ -16,10 +16,9 @@ import { log } from "../log";
 import { PoolStore, type Origin, type TransferRow, type Wallet } from "./pool-store";
 import { ADMIN_CHANNEL, PoolSockets, USER_CHANNEL, userTag, type SocketIdentity } from "./pool-sockets";
 import { PoolAlerts } from "./pool-alerts";
-import { rentalChargeSun } from "../domain/external";
-import { providerFor } from "../rentals/providers";
-import { RENTAL_DURATION_SEC } from "../rentals/quotes";
-import { ProviderError, type OrderStatus } from "../providers/provider";
+import { DELIVERY_DEADLINE_MS, PoolRentals, type RentalCandidate } from "./pool-rentals";
+
+export type { RentalCandidate } from "./pool-rentals";
 
 // Headers the Worker sets on a WebSocket upgrade after checking the ticket; the object is reachable
 // only through the Worker, so they are trusted here.
@@ -41,8 +40,6 @@ const CONFIG_TTL_MS = 30_000;
 const ORPHAN_AFTER_MS = 120_000;
 // Bounds one alarm's work; the rest waits for the next tick.
 const MAX_STARTS_PER_TICK = 50;
-// How long a provider has to show the energy on chain before the next one is tried (pool time).
-const DELIVERY_DEADLINE_MS = 180_000;
 // The chart's resolution and reach: a point per alarm tick at most, a day and an hour of margin.
 const SAMPLE_EVERY_MS = 30_000;
 const SAMPLES_KEPT_MS = 25 * 3_600_000;
@@ -107,15 +104,6 @@ export interface StartRequest extends SendSpec {
   poolId: string;
 }
 
-/** A provider to try, as check-options priced it; the first one's charge is the accepted quote. */
-export interface RentalCandidate {
-  provider: "tronsave" | "feee" | "itrx" | "tronzap";
-  base_url: string;
-  markup: number;
-  cost_sun: number;
-  charge_sun: number;
-}
-
 export type PoolResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; params: Record<string, string | number> };
 
 const fail = (code: ErrorCode, params: Record<string, string | number> = {}): PoolResult<never> => ({ ok: false, code, params });
@@ -125,6 +113,7 @@ export class EnergyPool extends DurableObject<Env> {
   readonly #tron: TronClient;
   readonly #sockets: PoolSockets;
   readonly #alerts: PoolAlerts;
+  readonly #rentals: PoolRentals;
   /** Users whose queue entries an operation added, moved or removed: they get a queue_update. */
   readonly #queueTouched = new Set<string>();
   #snapshot: Snapshot | null = null;
@@ -139,6 +128,16 @@ export class EnergyPool extends DurableObject<Env> {
     this.#tron = new TronClient(env.TRON_API_URL, { apiKey: env.TRON_API_KEY });
     this.#sockets = new PoolSockets(ctx);
     this.#alerts = new PoolAlerts(env.DB, this.#store, this.#sockets);
+    this.#rentals = new PoolRentals({
+      env,
+      store: this.#store,
+      tron: this.#tron,
+      pool: () => this.#pool!,
+      now: () => this.#chainNow(this.#snapshot!),
+      move: (id, t) => this.#move(id, t),
+      send: (spec, wallet, origin) => this.#send(spec, wallet, origin),
+      dropStart: (id) => this.#dropStart(id),
+    });
   }
 
   // ---------------------------------------------------------------- subscribers
@@ -398,7 +397,7 @@ export class EnergyPool extends DurableObject<Env> {
       this.#dropStart(req.withdrawalId);
       return this.#refuseStart(req.withdrawalId);
     }
-    await this.#orderNext(req.withdrawalId);
+    await this.#rentals.orderNext(req.withdrawalId);
     const rental = this.#store.rental(req.withdrawalId);
     const after = await getWithdrawal(this.env.DB, req.withdrawalId);
     return { ok: true, value: { status: after?.status ?? "processing", provider: rental?.provider ?? null } };
@@ -558,7 +557,7 @@ export class EnergyPool extends DurableObject<Env> {
     }
     const steps: Array<[string, () => Promise<void>]> = [
       ["follow_transfers", () => this.#followTransfers()],
-      ["follow_rentals", () => this.#followRentals()],
+      ["follow_rentals", () => this.#rentals.follow()],
       ["restore_from_d1", () => this.#restoreFromD1()],
       ["expire_queue", () => this.#expireQueue()],
       ["start_queue", () => this.#startQueue()],
@@ -740,135 +739,6 @@ export class EnergyPool extends DurableObject<Env> {
     }
   }
 
-  // ---------------------------------------------------------------- rentals
-
-  /**
-   * Places the rental with the next provider on the list. The purchase order row is written first
-   * and its id is the provider's external id: after a lost reply the order is looked up, not
-   * placed again. With nobody left, the user's charge is refunded.
-   */
-  async #orderNext(withdrawalId: string): Promise<void> {
-    for (;;) {
-      const rental = this.#store.rental(withdrawalId);
-      if (!rental) return;
-      const [candidate, ...rest] = JSON.parse(rental.candidates) as RentalCandidate[];
-      if (!candidate) return this.#abandonRental(withdrawalId, "providers_exhausted");
-      const poId = crypto.randomUUID();
-      const now = this.#chainNow(this.#snapshot!);
-      await this.env.DB.prepare(
-        `INSERT INTO purchase_orders (id, withdrawal_id, pool_id, provider, attempt, energy, duration_sec, receiver, quoted_cost_sun, status, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'created', ?, ?)`,
-      )
-        .bind(poId, withdrawalId, this.#pool!.row.id, candidate.provider, rental.attempt + 1, rental.energy, RENTAL_DURATION_SEC, this.#pool!.row.rental_wallet_address, candidate.cost_sun, Date.now(), Date.now())
-        .run();
-      this.#store.updateRental(withdrawalId, { purchase_order_id: poId, provider: candidate.provider, current: JSON.stringify(candidate), attempt: rental.attempt + 1, candidates: JSON.stringify(rest), state: "ordering" });
-
-      const provider = providerFor(this.env, { name: candidate.provider, base_url: candidate.base_url });
-      const placedAt = Date.now();
-      const request = { energy: rental.energy, receiver: this.#pool!.row.rental_wallet_address!, durationSec: RENTAL_DURATION_SEC, externalId: poId, maxCostSun: candidate.cost_sun };
-      let placed: { providerOrderId: string | null; costSun: number | null } | null = null;
-      let error = "";
-      try {
-        placed = await provider.order(request, AbortSignal.timeout(10_000));
-      } catch (e) {
-        error = errorText(e);
-        // A reply lost after the provider may have taken the order: find it rather than buy twice.
-        if (!(e instanceof ProviderError) || e.retryable) {
-          const ref = { providerOrderId: null, externalId: poId, placed: { receiver: request.receiver, energy: request.energy, durationSec: request.durationSec, at: placedAt } };
-          const found = await provider.status(ref, AbortSignal.timeout(10_000)).catch((lookup: unknown) => lookup);
-          if (found instanceof ProviderError && found.code === "lookup_unsupported") {
-            // This provider cannot be asked by our id: the order may exist. Waiting for its energy
-            // on chain until the deadline costs a little time; ordering elsewhere could pay twice.
-            placed = { providerOrderId: null, costSun: null };
-          } else if (found && !(found instanceof Error)) {
-            placed = { providerOrderId: (found as OrderStatus).providerOrderId, costSun: (found as OrderStatus).costSun };
-          }
-        }
-      }
-      if (!placed) {
-        await this.#purchaseOrder(poId, { status: "failed", error });
-        log("rental_order_failed", { withdrawal_id: withdrawalId, provider: candidate.provider, error });
-        continue;
-      }
-      await this.#purchaseOrder(poId, { status: "ordered", provider_order_id: placed.providerOrderId, cost_sun: placed.costSun, ordered_at: now });
-      this.#store.updateRental(withdrawalId, { state: "waiting", provider_order_id: placed.providerOrderId, deadline: now + DELIVERY_DEADLINE_MS, ordered_at: now });
-      log("rental_ordered", { withdrawal_id: withdrawalId, provider: candidate.provider, purchase_order_id: poId, cost_sun: placed.costSun, reply_lost: !!error });
-      return;
-    }
-  }
-
-  /** Each tick: rentals waiting for delivery are checked with the provider and on chain. */
-  async #followRentals(): Promise<void> {
-    for (const r of this.#store.rentalsIn("ordering")) {
-      // An order interrupted before its reply was recorded: the status lookup below settles it.
-      if (r.purchase_order_id) this.#store.updateRental(r.withdrawal_id, { state: "waiting" });
-      else await this.#orderNext(r.withdrawal_id);
-    }
-    for (const r of this.#store.rentalsIn("waiting")) {
-      const now = this.#chainNow(this.#snapshot!);
-      const candidate = JSON.parse(r.current!) as RentalCandidate;
-      // A waiting rental without the provider's order id is one whose reply was lost by a provider
-      // that cannot be asked by our id (see #orderNext).
-      const status =
-        r.provider_order_id === null
-          ? null
-          : await providerFor(this.env, { name: candidate.provider, base_url: candidate.base_url })
-              .status({ providerOrderId: r.provider_order_id, externalId: r.purchase_order_id! }, AbortSignal.timeout(10_000))
-              .catch((e) => {
-                log("rental_status_failed", { withdrawal_id: r.withdrawal_id, provider: r.provider, error: errorText(e) });
-                return undefined;
-              });
-      // Without the provider's word (its reply was lost and it cannot be asked), the chain decides.
-      const providerSays = status === null ? true : !!status && (status.state === "delivered" || (status.state === "partial" && status.deliveredEnergy >= r.energy));
-      if (providerSays && (await this.#rentalEnergyArrived(r.energy))) {
-        await this.#purchaseOrder(r.purchase_order_id!, {
-          status: "delivered",
-          delivered_at: now,
-          delivered_energy: status?.deliveredEnergy || r.energy,
-          ...(status?.costSun != null ? { cost_sun: status.costSun } : {}),
-        });
-        // The provider's actual price plus its markup, never more than the quote the user accepted.
-        const cost = status?.costSun ?? null;
-        this.#store.updateRental(r.withdrawal_id, { state: "sending", charged_sun: cost === null ? r.charge_cap_sun : Math.min(r.charge_cap_sun, rentalChargeSun(cost, candidate.markup)) });
-        log("rental_delivered", { withdrawal_id: r.withdrawal_id, provider: r.provider, delivery_ms: now - (r.ordered_at ?? now) });
-        await this.#send({ withdrawalId: r.withdrawal_id, toAddress: r.to_address, amount: r.amount, energy: r.energy }, "rental", "direct");
-        continue;
-      }
-      if (status?.state === "failed" || now > r.deadline) {
-        const error = status?.state === "failed" ? status.error ?? "provider_failed" : status?.state === "partial" ? "partially_delivered" : "delivery_timeout";
-        await this.#purchaseOrder(r.purchase_order_id!, { status: "failed", error });
-        log("rental_failed_over", { withdrawal_id: r.withdrawal_id, provider: r.provider, error });
-        await this.#orderNext(r.withdrawal_id);
-      }
-    }
-  }
-
-  /** Delivery is believed only when the chain shows it: the rental wallet has the energy free. */
-  async #rentalEnergyArrived(energy: number): Promise<boolean> {
-    const a = await this.#tron.accountEnergy(this.#pool!.row.rental_wallet_address!);
-    return a.limit - a.used - this.#store.rentalEnergyInFlight() >= energy;
-  }
-
-  /** Every provider failed: refund the charge and hand the withdrawal back with fresh options. */
-  async #abandonRental(withdrawalId: string, reason: string): Promise<void> {
-    await this.#move(withdrawalId, {
-      from: ["processing"],
-      to: "pending",
-      holds: { action: "release", purpose: "fee" },
-      set: { fee_sun: 0 },
-      notify: { kind: "returned_to_pending", data: { reason } },
-    });
-    this.#dropStart(withdrawalId);
-    log("rental_abandoned", { withdrawal_id: withdrawalId, reason });
-  }
-
-  async #purchaseOrder(id: string, set: Record<string, string | number | null>): Promise<void> {
-    const entries = Object.entries(set);
-    await this.env.DB.prepare(`UPDATE purchase_orders SET ${entries.map(([k]) => `${k} = ?`).join(", ")}, updated_at = ? WHERE id = ?`)
-      .bind(...entries.map(([, v]) => v), Date.now(), id)
-      .run();
-  }
-
   // ---------------------------------------------------------------- sending
 
   /**
@@ -951,7 +821,7 @@ export class EnergyPool extends DurableObject<Env> {
       set: { energy_used: info.energyUsageTotal, burned_sun: info.energyFeeSun + info.netFeeSun, ...(charged !== null ? { fee_sun: charged } : {}) },
       notify: { kind: "completed", data: { tx_id: t.tx_id } },
     });
-    if (rental?.purchase_order_id) await this.#purchaseOrder(rental.purchase_order_id, { status: "completed", charged_sun: charged });
+    if (rental?.purchase_order_id) await this.#rentals.purchaseOrder(rental.purchase_order_id, { status: "completed", charged_sun: charged });
     await this.#settle(t.withdrawal_id, "confirmed", t.wallet === "hot");
     log("withdrawal_completed", { withdrawal_id: t.withdrawal_id, tx_id: t.tx_id, wallet: t.wallet, energy_used: info.energyUsageTotal, burned_sun: info.energyFeeSun });
   }
