@@ -3,7 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import { bodyLimit } from "hono/body-limit";
 import { AppError, languageOf } from "./errors";
 import type { AppEnv } from "./app-env";
-import { requireAuth } from "./auth";
+import { requireAdmin, requireAuth } from "./auth";
 import { log } from "./log";
 import { energyRoutes } from "./routes/energy";
 import { balanceRoutes } from "./routes/balances";
@@ -11,7 +11,12 @@ import { withdrawalRoutes } from "./routes/withdrawals";
 import { optionRoutes } from "./routes/options";
 import { notificationRoutes } from "./routes/notifications";
 import { wsTicketRoutes, wsUpgradeRoutes } from "./routes/ws";
-import { adminRoutes } from "./routes/admin";
+import { adminPoolRoutes } from "./routes/admin/pools";
+import { adminCreditRoutes } from "./routes/admin/credit";
+import { adminConfigRoutes } from "./routes/admin/config";
+import { adminAlertRoutes } from "./routes/admin/alerts";
+import { adminRentalRoutes } from "./routes/admin/rentals";
+import { adminReconciliationRoutes } from "./routes/admin/reconciliation";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -32,7 +37,8 @@ export function createApp() {
   authed.route("/", optionRoutes);
   authed.route("/", notificationRoutes);
   authed.route("/", wsTicketRoutes);
-  authed.route("/", adminRoutes);
+  authed.use("/admin/*", requireAdmin);
+  for (const admin of [adminPoolRoutes, adminCreditRoutes, adminConfigRoutes, adminAlertRoutes, adminRentalRoutes, adminReconciliationRoutes]) authed.route("/", admin);
   app.route("/api/v1", authed);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
