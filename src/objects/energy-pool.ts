@@ -528,14 +528,13 @@ export class EnergyPool extends DurableObject<Env> {
 
   // ---------------------------------------------------------------- alarm
 
-  /** Called by the cron: finds work a crash left in D1 only, and makes sure the alarm is set. */
+  /**
+   * Called by the cron: the alarm's work, run now. It finds work a crash left in D1 only, checks the
+   * alert level against a fresh read of the chain, and leaves the alarm set if there is work.
+   */
   async tick(poolId: string): Promise<void> {
-    // The cron's check reads the chain afresh: its point is to see what changed since the last one.
-    this.#snapshot = null;
     await this.#bind(poolId);
-    await this.#restoreFromD1();
-    await this.#publish();
-    if (this.#store.hasWork() || this.#sockets.count() > 0) await this.#ensureAlarm();
+    await this.alarm();
   }
 
   async alarm(): Promise<void> {

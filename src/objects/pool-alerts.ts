@@ -33,7 +33,9 @@ export class PoolAlerts {
     this.#sockets = sockets;
   }
 
-  async raise(kind: AlertKind, s: AlertStatus, now: number): Promise<string> {
+  /** `poolNow` (chain time) schedules the deliveries; the alert itself is stamped with wall time. */
+  async raise(kind: AlertKind, s: AlertStatus, poolNow: number): Promise<string> {
+    const now = Date.now();
     const id = crypto.randomUUID();
     const facts = { poolName: s.pool_name, usagePercent: s.usage_percentage, energyAvailable: s.energy_available, energyLimit: s.energy_limit };
     const payload: AlertPayload = {
@@ -72,7 +74,7 @@ export class PoolAlerts {
       ),
     ]);
     for (const d of deliveries) {
-      this.#store.addToOutbox({ delivery_id: d.id, alert_id: id, kind: d.hook.kind, url: d.hook.url, secret: d.hook.secret, payload: JSON.stringify(payload), attempts: 0, next_at: now });
+      this.#store.addToOutbox({ delivery_id: d.id, alert_id: id, kind: d.hook.kind, url: d.hook.url, secret: d.hook.secret, payload: JSON.stringify(payload), attempts: 0, next_at: poolNow });
     }
     log("alert_raised", { alert_id: id, pool_id: s.pool_id, level: kind, usage_percentage: s.usage_percentage, admin_sockets: sockets, webhooks: hooks.length });
     return id;
