@@ -5,15 +5,6 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createProvider, providerSettingsFromEnv, type ProviderName } from "../../src/providers/index";
 import { exactJson, trxToSun } from "../../src/providers/wire";
 
-// The devnet's fixed credentials (devnet/README.md), under the Worker secret names.
-const SECRETS: Record<string, string> = {
-  PROVIDER_TRONSAVE_API_KEY: "devnet-tronsave-key",
-  PROVIDER_FEEE_API_KEY: "devnet-feee-key",
-  PROVIDER_ITRX_API_KEY: "devnet-itrx-key",
-  PROVIDER_ITRX_API_SECRET: "devnet-itrx-secret",
-  PROVIDER_TRONZAP_API_TOKEN: "devnet-tronzap-key",
-  PROVIDER_TRONZAP_API_SECRET: "devnet-tronzap-secret",
-};
 const RECEIVER = "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8";
 const PRICES: Record<ProviderName, number> = { tronsave: 35, feee: 40, itrx: 38, tronzap: 42 };
 
@@ -22,7 +13,9 @@ async function devnet(path: string, body?: unknown): Promise<any> {
   return res.json();
 }
 
-const adapter = (name: ProviderName) => createProvider(providerSettingsFromEnv(name, `${env.DEVNET_URL}/providers/${name}`, SECRETS));
+// The devnet's credentials are the Worker's secrets in the tests (vitest.config.ts).
+const adapter = (name: ProviderName) =>
+  createProvider(providerSettingsFromEnv(name, `${env.DEVNET_URL}/providers/${name}`, env as unknown as Record<string, string | undefined>));
 
 beforeEach(async () => {
   await devnet("/devnet/reset", {});
