@@ -26,24 +26,39 @@ export interface EstimateInput {
 }
 
 /**
- * Slots from now until each entry starts, simulating the alarm: entries start strictly in order,
- * each at the first tick when its energy is free, and its consumption then joins the ramp.
- * null from the first entry that can never fit (more energy than the whole limit).
+ * The alarm simulated entry by entry: entries start strictly in order, each at the first tick when
+ * its energy is free, and its consumption then joins the ramp. Fed one entry at a time so that a
+ * caller can stop reading the queue once the starts pass the horizon it cares about.
  */
-export function estimateStarts(input: EstimateInput): Array<number | null> {
-  const out: Array<number | null> = [];
-  let ramp = input.ramp;
-  let at = 0;
-  for (const energy of input.energies) {
-    const wait = slotsUntilFree(ramp, input.limit, energy);
-    if (wait === null || out[out.length - 1] === null) {
-      out.push(null);
-      continue;
-    }
-    const start = wait === 0 ? 0 : Math.ceil(wait / input.tickSlots) * input.tickSlots;
-    ramp = consumeAt(ramp, start, energy);
-    at += start;
-    out.push(at);
+export class StartSimulation {
+  #ramp: Ramp;
+  #at = 0;
+  #stuck = false;
+  readonly #limit: number;
+  readonly #tickSlots: number;
+
+  constructor(input: Omit<EstimateInput, "energies">) {
+    this.#ramp = input.ramp;
+    this.#limit = input.limit;
+    this.#tickSlots = input.tickSlots;
   }
-  return out;
+
+  /** Slots from now until this next entry starts; null from the first entry that can never fit. */
+  next(energy: number): number | null {
+    const wait = this.#stuck ? null : slotsUntilFree(this.#ramp, this.#limit, energy);
+    if (wait === null) {
+      this.#stuck = true;
+      return null;
+    }
+    const start = wait === 0 ? 0 : Math.ceil(wait / this.#tickSlots) * this.#tickSlots;
+    this.#ramp = consumeAt(this.#ramp, start, energy);
+    this.#at += start;
+    return this.#at;
+  }
+}
+
+/** Slots from now until each entry starts (see StartSimulation). */
+export function estimateStarts(input: EstimateInput): Array<number | null> {
+  const sim = new StartSimulation(input);
+  return input.energies.map((e) => sim.next(e));
 }

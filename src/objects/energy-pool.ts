@@ -3,7 +3,7 @@ import type { Env } from "../env";
 import type { ErrorCode } from "../errors";
 import { availableEnergy, consumeAt, rampFromAccount, SLOT_MS, usagePercent, type Ramp } from "../domain/energy";
 import { feeLimitSun } from "../domain/fees";
-import { estimateStarts, type Priority } from "../domain/queue";
+import { StartSimulation, type Priority } from "../domain/queue";
 import type { FallbackConfig } from "../domain/config";
 import { nextAlert, type AlertLevel } from "../domain/alerts";
 import { userView } from "../domain/status";
@@ -226,9 +226,11 @@ export class EnergyPool extends DurableObject<Env> {
   async quote(poolId: string, energy: number): Promise<Quote> {
     const status = await this.status(poolId);
     const snap = this.#snapshot!;
+    // Past the longest allowed wait the exact figure does not matter: one slot beyond it is enough
+    // for check-options to say queue_wait_exceeds_max, without reading the rest of a long queue.
     const endOf = (priority: number) => {
-      const ahead = this.#store.energiesAhead({ priority, seq: Number.MAX_SAFE_INTEGER });
-      return this.#estimate(snap, [...ahead, energy]).at(-1) ?? null;
+      const start = this.#startOf(snap, { priority, seq: Number.MAX_SAFE_INTEGER, energy });
+      return start === "beyond" ? this.#maxWaitSlots() + 1 : start;
     };
     return { status, queue_waiting: status.queue_length, wait_slots: { normal: endOf(0), priority: endOf(1) } };
   }
@@ -241,7 +243,9 @@ export class EnergyPool extends DurableObject<Env> {
       const e = this.#store.queueEntry(id);
       if (!e) continue;
       const starting = e.state === "starting";
-      const estimate = starting ? 0 : this.#estimate(snap, [...this.#store.energiesAhead(e), e.energy]).at(-1) ?? null;
+      const start = starting ? 0 : this.#startOf(snap, e);
+      // Beyond the longest wait, the entry leaves the queue before it would start: no time to show.
+      const estimate = start === "beyond" ? null : start;
       out.push({
         withdrawal_id: id,
         position: starting ? 0 : this.#store.position(e),
@@ -1006,11 +1010,37 @@ export class EnergyPool extends DurableObject<Env> {
     return availableEnergy({ limit: snap.limit, used: snap.used, reserved: this.#store.reservedEnergy() });
   }
 
-  /** Start of each entry (slots from now), the reservations in flight counted as consumed now. */
-  #estimate(snap: Snapshot, energies: number[]): Array<number | null> {
+  /** The simulation's starting point: the chain's ramp now, with the reservations in flight consumed. */
+  #simulation(snap: Snapshot): StartSimulation {
     const elapsedSlots = Math.max(0, (this.#chainNow(snap) - snap.headMs) / SLOT_MS);
     const ramp = consumeAt(snap.ramp, elapsedSlots, this.#store.reservedEnergy());
-    return estimateStarts({ limit: snap.limit, ramp, energies, tickSlots: this.#intervalMs() / SLOT_MS });
+    return new StartSimulation({ limit: snap.limit, ramp, tickSlots: this.#intervalMs() / SLOT_MS });
+  }
+
+  /** Start of each entry (slots from now), in queue order. */
+  #estimate(snap: Snapshot, energies: number[]): Array<number | null> {
+    const sim = this.#simulation(snap);
+    return energies.map((e) => sim.next(e));
+  }
+
+  /**
+   * Slots until an entry (real or hypothetical) would start behind everyone ahead of it; "beyond"
+   * as soon as the entries ahead alone pass the longest allowed wait, so a long queue is read only
+   * as far as it matters; null if it can never fit.
+   */
+  #startOf(snap: Snapshot, e: { priority: number; seq: number; energy: number }): number | null | "beyond" {
+    const sim = this.#simulation(snap);
+    const horizon = this.#maxWaitSlots();
+    for (const energy of this.#store.energiesAhead(e)) {
+      const at = sim.next(energy);
+      if (at === null) return null;
+      if (at > horizon) return "beyond";
+    }
+    return sim.next(e.energy);
+  }
+
+  #maxWaitSlots(): number {
+    return (this.#pool!.config.queue_max_wait_hours * 3_600_000) / SLOT_MS;
   }
 
   #chainNow(snap: Snapshot): number {

@@ -108,6 +108,22 @@ const STEPS: string[] = [
      deadline INTEGER NOT NULL,
      ordered_at INTEGER
    );`,
+  `-- Waiting entries counted per priority and per block of 1,024 arrivals, kept by triggers: a
+   -- position is the blocks ahead plus at most one block's rows, not a count over everything ahead.
+   CREATE TABLE queue_blocks (priority INTEGER NOT NULL, block INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (priority, block));
+   INSERT INTO queue_blocks SELECT priority, seq >> 10, count(*) FROM queue WHERE state = 'waiting' GROUP BY 1, 2;
+   CREATE TRIGGER queue_blocks_insert AFTER INSERT ON queue WHEN NEW.state = 'waiting' BEGIN
+     INSERT INTO queue_blocks VALUES (NEW.priority, NEW.seq >> 10, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+   END;
+   CREATE TRIGGER queue_blocks_delete AFTER DELETE ON queue WHEN OLD.state = 'waiting' BEGIN
+     UPDATE queue_blocks SET n = n - 1 WHERE priority = OLD.priority AND block = OLD.seq >> 10;
+     DELETE FROM queue_blocks WHERE priority = OLD.priority AND block = OLD.seq >> 10 AND n = 0;
+   END;
+   CREATE TRIGGER queue_blocks_update AFTER UPDATE OF state, priority ON queue BEGIN
+     UPDATE queue_blocks SET n = n - 1 WHERE OLD.state = 'waiting' AND priority = OLD.priority AND block = OLD.seq >> 10;
+     DELETE FROM queue_blocks WHERE priority = OLD.priority AND block = OLD.seq >> 10 AND n = 0;
+     INSERT INTO queue_blocks SELECT NEW.priority, NEW.seq >> 10, 1 WHERE NEW.state = 'waiting' ON CONFLICT DO UPDATE SET n = n + 1;
+   END;`,
 ];
 
 export function migratePoolStorage(sql: SqlStorage): void {

@@ -93,7 +93,9 @@ export interface OutboxRow {
   [key: string]: SqlStorageValue;
 }
 
-const AHEAD = "state = 'waiting' AND (priority > ? OR (priority = ? AND seq < ?))";
+// Positions count waiting entries in blocks of 2^10 arrivals (see the queue_blocks migration).
+const BLOCK_BITS = 10;
+const PAGE = 512;
 
 export class PoolStore {
   readonly #sql: SqlStorage;
@@ -198,28 +200,49 @@ export class PoolStore {
   }
 
   waitingCount(): number {
-    return this.#sql.exec("SELECT count(*) AS n FROM queue WHERE state = 'waiting'").one().n as number;
+    return this.#sql.exec("SELECT coalesce(sum(n), 0) AS n FROM queue_blocks").one().n as number;
   }
 
   waitingByPriority(): Record<"0" | "1" | "2", number> {
     const out = { "0": 0, "1": 0, "2": 0 };
-    for (const r of this.#sql.exec<{ priority: number; n: number }>("SELECT priority, count(*) AS n FROM queue WHERE state = 'waiting' GROUP BY priority")) {
+    for (const r of this.#sql.exec<{ priority: number; n: number }>("SELECT priority, sum(n) AS n FROM queue_blocks GROUP BY priority")) {
       out[String(r.priority) as "0" | "1" | "2"] = r.n;
     }
     return out;
   }
 
-  /** 1-based place in line, counted on read. */
+  /** 1-based place in line, counted on read: the blocks ahead, then the rows ahead in its own block. */
   position(e: Pick<QueueRow, "priority" | "seq">): number {
-    return 1 + (this.#sql.exec(`SELECT count(*) AS n FROM queue WHERE ${AHEAD}`, e.priority, e.priority, e.seq).one().n as number);
+    const block = e.seq >> BLOCK_BITS;
+    const blocksAhead = this.#sql
+      .exec("SELECT coalesce(sum(n), 0) AS n FROM queue_blocks WHERE priority > ?1 OR (priority = ?1 AND block < ?2)", e.priority, block)
+      .one().n as number;
+    const inBlock = this.#sql
+      .exec("SELECT count(*) AS n FROM queue WHERE state = 'waiting' AND priority = ?1 AND seq >= ?2 AND seq < ?3", e.priority, block << BLOCK_BITS, e.seq)
+      .one().n as number;
+    return 1 + blocksAhead + inBlock;
   }
 
-  /** Energy of every waiting entry ahead of a (possibly hypothetical) entry, in queue order. */
-  energiesAhead(e: Pick<QueueRow, "priority" | "seq">): number[] {
-    return this.#sql
-      .exec<{ energy: number }>(`SELECT energy FROM queue WHERE ${AHEAD} ORDER BY priority DESC, seq`, e.priority, e.priority, e.seq)
-      .toArray()
-      .map((r) => r.energy);
+  /**
+   * Energy of the waiting entries ahead of a (possibly hypothetical) entry, in queue order, read a
+   * page at a time along the queue_order index, so that a caller can stop early.
+   */
+  *energiesAhead(e: Pick<QueueRow, "priority" | "seq">): Generator<number> {
+    for (let priority = 2; priority >= e.priority; priority--) {
+      const before = priority === e.priority ? e.seq : Number.MAX_SAFE_INTEGER;
+      let after = 0;
+      for (;;) {
+        const page = this.#sql
+          .exec<{ seq: number; energy: number }>(
+            "SELECT seq, energy FROM queue WHERE state = 'waiting' AND priority = ? AND seq > ? AND seq < ? ORDER BY seq LIMIT ?",
+            priority, after, before, PAGE,
+          )
+          .toArray();
+        for (const row of page) yield row.energy;
+        if (page.length < PAGE) break;
+        after = page[page.length - 1].seq;
+      }
+    }
   }
 
   waiting(limit: number): QueueRow[] {
@@ -365,9 +388,10 @@ export class PoolStore {
   /** Whether the pool has work of its own (subscribers aside): the alarm is not scheduled without. */
   hasWork(): boolean {
     return (
-      (this.#sql.exec(
-        "SELECT (SELECT count(*) FROM transfers WHERE state IN ('signed','broadcast')) + (SELECT count(*) FROM reservations) + (SELECT count(*) FROM queue) + (SELECT count(*) FROM postponed) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM rentals) AS n",
-      ).one().n as number) > 0
+      this.#sql.exec(
+        `SELECT EXISTS (SELECT 1 FROM transfers WHERE state IN ('signed','broadcast')) OR EXISTS (SELECT 1 FROM reservations) OR EXISTS (SELECT 1 FROM queue)
+             OR EXISTS (SELECT 1 FROM postponed) OR EXISTS (SELECT 1 FROM outbox) OR EXISTS (SELECT 1 FROM rentals) AS w`,
+      ).one().w === 1
     );
   }
 
