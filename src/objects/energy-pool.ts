@@ -296,14 +296,18 @@ export class EnergyPool extends DurableObject<Env> {
     const snap = await this.#freshSnapshot(row.hot_wallet_address);
     const now = this.#chainNow(snap);
     const claim = this.ctx.storage.transactionSync(() => {
-      if (this.#store.reservation(req.withdrawalId)) return { taken: true as const };
+      // Someone else is already starting this withdrawal (a double click, a second tab): theirs.
+      if (this.#store.reservation(req.withdrawalId)) return { taken: false as const, busy: true as const };
       const free = this.#free(snap);
       // Energy that queued users are waiting for is theirs even if it happens to be free now.
       if (this.#store.waitingCount() > 0 || req.energy > free) return { taken: false as const, free };
       this.#store.reserve(req.withdrawalId, req.energy, "direct", now);
       return { taken: true as const };
     });
-    if (!claim.taken) return fail("energy_insufficient", { required: req.energy, available: claim.free });
+    if (!claim.taken) {
+      if ("busy" in claim) return fail("invalid_state", { status: "processing", expected: "pending" });
+      return fail("energy_insufficient", { required: req.energy, available: claim.free });
+    }
     log("energy_reserved", { pool_id: req.poolId, withdrawal_id: req.withdrawalId, energy: req.energy });
     await this.#ensureAlarm();
 
@@ -313,7 +317,10 @@ export class EnergyPool extends DurableObject<Env> {
       set: { method: "standard", energy_required: req.energy },
       notify: { kind: "processing", data: { method: "standard" } },
     });
-    if (!moved) return this.#refuseStart(req.withdrawalId);
+    if (!moved) {
+      this.#store.release(req.withdrawalId);
+      return this.#refuseStart(req.withdrawalId);
+    }
     const status = await this.#send(req, "hot", "direct");
     return status === "undone" ? fail("chain_unavailable") : { ok: true, value: { status } };
   }
@@ -348,7 +355,10 @@ export class EnergyPool extends DurableObject<Env> {
       if (e instanceof InsufficientBalanceError) return fail("insufficient_balance", { asset: e.asset });
       throw e;
     }
-    if (!moved) return this.#refuseStart(req.withdrawalId);
+    if (!moved) {
+      this.#store.release(req.withdrawalId);
+      return this.#refuseStart(req.withdrawalId);
+    }
     const status = await this.#send(req, "fee", "direct");
     return status === "undone" ? fail("chain_unavailable") : { ok: true, value: { status } };
   }
@@ -999,9 +1009,11 @@ export class EnergyPool extends DurableObject<Env> {
     await this.#ensureAlarm();
   }
 
-  /** The start was refused in D1 (not pending any more): drop what this object took for it. */
+  /**
+   * The start was refused in D1 (not pending any more). The caller has already dropped what it took
+   * itself; anything else here belongs to whoever did start the withdrawal, and stays.
+   */
   async #refuseStart(withdrawalId: string): Promise<PoolResult<never>> {
-    if (!this.#store.transfer(withdrawalId)) this.#store.release(withdrawalId);
     const current = await getWithdrawal(this.env.DB, withdrawalId);
     return fail("invalid_state", { status: current?.status ?? "missing", expected: "pending" });
   }

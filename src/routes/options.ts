@@ -146,7 +146,14 @@ const ProcessBody = z
     method: z.enum(OPTION_METHODS),
     priority: z.union([z.literal(0), z.literal(1)]).optional(),
     provider: z.string().min(1).max(64).optional(),
-    postpone_until: z.iso.datetime({ offset: true }).optional(),
+    postpone_until: z.iso
+      .datetime({ offset: true })
+      // Checked with the rest of the input, so a refused time writes nothing (not even the key).
+      .refine((t) => {
+        const delay = Date.parse(t) - Date.now();
+        return delay > 0 && delay <= MAX_POSTPONE_MS;
+      }, "must be in the future and within 7 days")
+      .optional(),
   })
   .strict();
 
@@ -229,15 +236,10 @@ optionRoutes.openapi(
       }
 
       // postpone: at the user's time, or when the model expects enough energy.
-      let delayMs: number;
-      if (input.postpone_until) {
-        delayMs = Date.parse(input.postpone_until) - Date.now();
-        if (delayMs <= 0 || delayMs > MAX_POSTPONE_MS) {
-          throw new AppError("invalid_request", { detail: "postpone_until: must be in the future and within 7 days" }, "postpone_until");
-        }
-      } else {
-        delayMs = (chosen(decision, "postpone").suggested_after_slots ?? 0) * SLOT_MS;
-      }
+      // The time itself was validated with the body; a moment may have passed since.
+      const delayMs = input.postpone_until
+        ? Math.max(1_000, Date.parse(input.postpone_until) - Date.now())
+        : (chosen(decision, "postpone").suggested_after_slots ?? 0) * SLOT_MS;
       // The pool keeps time by the chain; the user's instant is carried over as a delay from now.
       const res = await pool.postpone({ ...start, energy, userId: w.user_id, dueAt: quote.status.chain_time + delayMs });
       if (!res.ok) throw new AppError(res.code, res.params);
