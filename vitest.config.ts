@@ -4,6 +4,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 // Tests run in workerd against the real Worker, Durable Object and D1; the TRON chain is the
 // project's devnet, started once in Node by test/global-setup.ts on its own port.
 import { testDevnetPort } from "./test/ports.ts";
+import { DEVNET_SECRETS } from "./test/worker-bindings.ts";
 
 const TEST_DEVNET_PORT = await testDevnetPort();
 
@@ -19,17 +20,7 @@ export default defineConfig(async () => ({
                 TEST_MIGRATIONS: await readD1Migrations("migrations"),
                 TRON_API_URL: `http://127.0.0.1:${TEST_DEVNET_PORT}`,
                 DEVNET_URL: `http://127.0.0.1:${TEST_DEVNET_PORT}`,
-                JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
-                HOT_WALLET_PRIVATE_KEY: "8b4c6e3b2f1c0a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d",
-                FEE_WALLET_PRIVATE_KEY: "1111111111111111111111111111111111111111111111111111111111111111",
-                RENTAL_WALLET_PRIVATE_KEY: "5555555555555555555555555555555555555555555555555555555555555555",
-                // The devnet's provider emulators check these (devnet/README.md).
-                PROVIDER_TRONSAVE_API_KEY: "devnet-tronsave-key",
-                PROVIDER_FEEE_API_KEY: "devnet-feee-key",
-                PROVIDER_ITRX_API_KEY: "devnet-itrx-key",
-                PROVIDER_ITRX_API_SECRET: "devnet-itrx-secret",
-                PROVIDER_TRONZAP_API_TOKEN: "devnet-tronzap-key",
-                PROVIDER_TRONZAP_API_SECRET: "devnet-tronzap-secret",
+                ...DEVNET_SECRETS,
               },
             },
           }),

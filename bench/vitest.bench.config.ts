@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { DEVNET_SECRETS } from "../test/worker-bindings.ts";
 
 // The Durable Object benches run in workerd exactly as the tests do: the same plugin, wrangler.toml
 // and migrations, the real EnergyPool and D1. bench/run.ts starts the devnet and the collector that
@@ -21,10 +22,7 @@ export default defineConfig(async () => ({
           // An alarm firing in the middle of a measurement would run a second tick beside the one
           // being timed: the benches run every tick themselves.
           ALARM_INTERVAL_SECONDS: "3600",
-          JWT_SECRET: "bench-secret-0123456789abcdef0123456789abcdef",
-          HOT_WALLET_PRIVATE_KEY: "8b4c6e3b2f1c0a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d",
-          FEE_WALLET_PRIVATE_KEY: "1111111111111111111111111111111111111111111111111111111111111111",
-          RENTAL_WALLET_PRIVATE_KEY: "5555555555555555555555555555555555555555555555555555555555555555",
+          ...DEVNET_SECRETS,
         },
       },
     }),

@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { SOAK_DEVNET_PORT } from "./ports.ts";
+import { DEVNET_SECRETS } from "../worker-bindings.ts";
 
 // `npm run test:soak`: the reliability suites (test/reliability) in their long profile, in workerd
 // against the real Worker, Durable Object and D1, with a devnet of their own. The same bindings as
@@ -33,16 +34,7 @@ export default defineConfig(async () => ({
           TEST_MIGRATIONS: await readD1Migrations(`${root}/migrations`),
           TRON_API_URL: devnetUrl,
           DEVNET_URL: devnetUrl,
-          JWT_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
-          HOT_WALLET_PRIVATE_KEY: "8b4c6e3b2f1c0a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d",
-          FEE_WALLET_PRIVATE_KEY: "1111111111111111111111111111111111111111111111111111111111111111",
-          RENTAL_WALLET_PRIVATE_KEY: "5555555555555555555555555555555555555555555555555555555555555555",
-          PROVIDER_TRONSAVE_API_KEY: "devnet-tronsave-key",
-          PROVIDER_FEEE_API_KEY: "devnet-feee-key",
-          PROVIDER_ITRX_API_KEY: "devnet-itrx-key",
-          PROVIDER_ITRX_API_SECRET: "devnet-itrx-secret",
-          PROVIDER_TRONZAP_API_TOKEN: "devnet-tronzap-key",
-          PROVIDER_TRONZAP_API_SECRET: "devnet-tronzap-secret",
+          ...DEVNET_SECRETS,
           RELIABILITY_PROFILE: process.env.RELIABILITY_PROFILE ?? "soak",
           MODEL_SEED: process.env.MODEL_SEED ?? "",
           MODEL_PATH: process.env.MODEL_PATH ?? "",
