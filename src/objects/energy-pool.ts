@@ -518,12 +518,21 @@ export class EnergyPool extends DurableObject<Env> {
 
   async #setPriorityNow(poolId: string, withdrawalId: string, priority: Priority): Promise<PoolResult<QueuePosition>> {
     await this.#bind(poolId);
+    const refuse = async () => {
+      const w = await getWithdrawal(this.env.DB, withdrawalId);
+      return fail("invalid_state", { status: w?.status ?? "missing", expected: "queued" });
+    };
+    // Only a waiting entry can move; checked here first so that D1 is not changed for nothing.
+    const before = this.#store.queueEntry(withdrawalId);
+    if (before?.state !== "waiting") return refuse();
     const res = await this.env.DB.prepare("UPDATE withdrawals SET priority = ?, updated_at = ? WHERE id = ? AND status = 'queued'")
       .bind(priority, Date.now(), withdrawalId)
       .run();
-    if ((res.meta.changes ?? 0) === 0 || !this.#store.setPriority(withdrawalId, priority)) {
-      const w = await getWithdrawal(this.env.DB, withdrawalId);
-      return fail("invalid_state", { status: w?.status ?? "missing", expected: "queued" });
+    if ((res.meta.changes ?? 0) === 0) return refuse();
+    if (!this.#store.setPriority(withdrawalId, priority)) {
+      // The alarm started it while D1 was being written: D1 goes back to what the pool used.
+      await this.env.DB.prepare("UPDATE withdrawals SET priority = ? WHERE id = ? AND priority = ?").bind(before.priority, withdrawalId, priority).run();
+      return refuse();
     }
     const entry = this.#store.queueEntry(withdrawalId);
     if (entry) this.#queueTouched.add(entry.user_id);
