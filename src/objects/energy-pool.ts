@@ -12,7 +12,7 @@ import { getWithdrawal, InsufficientBalanceError, transition, withdrawalView, ty
 import { statusMessage } from "../i18n";
 import { TronClient, type SignedTransaction, type TransactionInfo } from "../tron/client";
 import { addressOfKey, assertIsTransfer, restamp, signTransaction } from "../tron/signer";
-import { log } from "../log";
+import { errorText, log } from "../log";
 import { PoolStore, type Origin, type TransferRow, type Wallet } from "./pool-store";
 import { ADMIN_CHANNEL, PoolSockets, USER_CHANNEL, userTag, type SocketIdentity } from "./pool-sockets";
 import { PoolAlerts } from "./pool-alerts";
@@ -1111,8 +1111,4 @@ export class EnergyPool extends DurableObject<Env> {
 
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -7,7 +7,7 @@ import { ProviderError, type OrderStatus } from "../providers/provider";
 import { providerFor } from "../rentals/providers";
 import { RENTAL_DURATION_SEC } from "../rentals/quotes";
 import type { TronClient } from "../tron/client";
-import { log } from "../log";
+import { errorText, log } from "../log";
 import type { Origin, PoolStore, Wallet } from "./pool-store";
 
 // The EnergyPool's rentals of external energy: ordering from one provider after another, waiting
@@ -171,8 +171,4 @@ export class PoolRentals {
       .bind(...entries.map(([, v]) => v), Date.now(), id)
       .run();
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
